@@ -1,0 +1,638 @@
+package dev.tmem.core;
+
+import dev.tmem.core.internal.PageTable;
+import dev.tmem.core.spi.PageStore;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import static dev.tmem.core.internal.PageTable.NIL;
+
+/**
+ * The page operations of the engine: the striped handle-to-page map, the memory budget, eviction and
+ * pins. {@link TmemEngine} resolves clients and pools and checks arguments; this class takes them as
+ * given.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p><b>Striping.</b> A (pool, oid) hashes to one of a power-of-two number of {@link PageTable}
+ * stripes; all pages of an object live in its stripe, so every operation on one handle, and
+ * {@code flushObject}, runs under one stripe lock: operations on one handle are linearizable, and
+ * operations on objects of different stripes do not contend.
+ *
+ * <p><b>Lock order.</b> {@code TmemEngine.poolsLock} -> stripe lock -> the page store's own locks. A
+ * thread holds at most one stripe lock while it blocks; a put that must evict from another stripe
+ * only {@code tryLock}s it, and if that fails, drops its own lock, evicts under the other, and starts
+ * over. The monitor of a {@link Pool} (pin waits) is never held with a stripe lock.
+ *
+ * <p><b>What each lock guards.</b> A stripe lock guards its {@link PageTable} and its pin registry
+ * ({@link #pinned}); page bytes are read from the store (load, view) only under the stripe lock of
+ * their page, so a handle is never freed while read. Charges are atomics: the budget is reserved by a
+ * compare-and-set on {@link #bytesUsed}, a cap by one on the client's page count, before the page is
+ * added; so neither is ever exceeded, even transiently.
+ *
+ * <p><b>Eviction.</b> A put that does not fit evicts ephemeral pages until it fits: from the client
+ * most over its weighted share for the budget, from the putting client itself for its cap. Each
+ * client has an LRU list per stripe; the victim is the tail whose stamp (a global clock ticked on
+ * every put or hit of an ephemeral page) is oldest, so eviction is least-recently-used across
+ * stripes. Stamps are 32 bits compared by distance from the current clock: after 2<sup>31</sup>
+ * ticks with no access, a page's age wraps (a known limit: such a page is then treated as young).
+ *
+ * <p><b>Pins.</b> A pinned page is taken off its LRU list (so it cannot be evicted) and its store
+ * handle is recorded in the stripe's pin registry. Removing a pinned page (flush, replace, exclusive
+ * get) removes it from the map at once but leaves its handle to the last unpin, which frees it.
+ */
+final class PageMap {
+
+    /** A put could not make room (budget or cap). */
+    static final int PUT_FAILED = 0;
+    static final int PUT_STORED = 1;
+
+    private static final int MAX_FRUITLESS_EVICTIONS = 16;
+
+    private final PageStore store;
+    private final long budget;
+    private final PageTable[] stripes;
+    private final int stripeMask;
+    /** Per stripe: store handle -> pin record; guarded by the stripe's lock. */
+    private final HashMap<Long, PinRecord>[] pinned;
+    private final AtomicInteger clock = new AtomicInteger();
+
+    final AtomicLong bytesUsed = new AtomicLong();
+    final AtomicLong bytesStored = new AtomicLong();
+    final AtomicLong pagesEphemeral = new AtomicLong();
+    final AtomicLong pagesPersistent = new AtomicLong();
+    final AtomicInteger pinnedPages = new AtomicInteger();
+    final LongAdder puts = new LongAdder();
+    final LongAdder failedPuts = new LongAdder();
+    final LongAdder succGets = new LongAdder();
+    final LongAdder failedGets = new LongAdder();
+    final LongAdder flushes = new LongAdder();
+    final LongAdder evictions = new LongAdder();
+
+    /** Clients by number; replaced by the engine under its poolsLock, read here without a lock. */
+    volatile ClientState[] clients = new ClientState[0];
+
+    @SuppressWarnings("unchecked")
+    PageMap(PageStore store, long budget, int stripeCount) {
+        this.store = store;
+        this.budget = budget;
+        this.stripes = new PageTable[stripeCount];
+        this.pinned = new HashMap[stripeCount];
+        for (int i = 0; i < stripeCount; i++) {
+            stripes[i] = new PageTable();
+            pinned[i] = new HashMap<>();
+        }
+        this.stripeMask = stripeCount - 1;
+    }
+
+    long budget() {
+        return budget;
+    }
+
+    PageStore store() {
+        return store;
+    }
+
+    // =========================================================================================
+    // put
+    // =========================================================================================
+
+    /** Stores {@code page} at the handle for {@code client}; see {@link TmemClient#putPage}. */
+    int put(ClientState client, Pool pool, ObjectId oid, int index, MemorySegment page) {
+        long h = store.store(page);
+        long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
+        int s = (int) ohash & stripeMask;
+        if (h == PageStore.NO_HANDLE) {
+            removeForFailedPut(s, pool, oid, ohash, index);
+            client.failedPuts.increment();
+            failedPuts.increment();
+            return PUT_FAILED;
+        }
+        boolean stored = false;
+        try {
+            stored = insertOrReplace(client, pool, s, oid, ohash, index, h);
+        } finally {
+            if (!stored) {
+                store.free(h);
+            }
+        }
+        if (stored) {
+            client.puts.increment();
+            puts.increment();
+            return PUT_STORED;
+        }
+        client.failedPuts.increment();
+        failedPuts.increment();
+        return PUT_FAILED;
+    }
+
+    private boolean insertOrReplace(ClientState client, Pool pool, int s, ObjectId oid, long ohash,
+            int index, long h) {
+        PageTable t = stripes[s];
+        long charge = store.chargedBytes(h) + TmemEngine.PAGE_OVERHEAD_BYTES;
+        int fruitless = 0;
+        for (;;) {
+            int blockedOn = -1;
+            int blockedVictim = -1;
+            t.lock.lock();
+            try {
+                checkLive(client, pool);
+                for (;;) {
+                    int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+                    boolean ownReplace = p != NIL && t.client(p) == client.number;
+                    int pageNeed = ownReplace ? 0 : 1;
+                    long byteNeed = p == NIL ? charge : charge - chargeOf(t.handle(p));
+                    int victim;
+                    if (!client.tryReservePages(pageNeed)) {
+                        victim = client.evictable.get() > 0 ? client.number : -1;
+                    } else if (!tryReserveBytes(byteNeed)) {
+                        client.pages.addAndGet(-pageNeed);
+                        victim = budgetVictim();
+                    } else {
+                        apply(client, pool, s, t, oid, ohash, index, p, h, charge, pageNeed);
+                        return true;
+                    }
+                    int vs = victim < 0 ? -1 : oldestStripeOf(victim);
+                    if (vs < 0 || fruitless > MAX_FRUITLESS_EVICTIONS) {
+                        if (p != NIL) {
+                            removePage(s, t, p, pool.persistent); // a failed put leaves nothing
+                        }
+                        return false;
+                    }
+                    if (vs == s) {
+                        fruitless += evictTail(s, victim) ? 0 : 1;
+                    } else if (stripes[vs].lock.tryLock()) {
+                        try {
+                            fruitless += evictTail(vs, victim) ? 0 : 1;
+                        } finally {
+                            stripes[vs].lock.unlock();
+                        }
+                    } else {
+                        blockedOn = vs;
+                        blockedVictim = victim;
+                        break;
+                    }
+                }
+            } finally {
+                t.lock.unlock();
+            }
+            // evict under the other stripe's lock without holding ours, then start over
+            PageTable other = stripes[blockedOn];
+            other.lock.lock();
+            try {
+                fruitless += evictTail(blockedOn, blockedVictim) ? 0 : 1;
+            } finally {
+                other.lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Adds or replaces the page; the client's page and the budget's bytes are reserved already.
+     * Caller holds the stripe lock.
+     */
+    private void apply(ClientState client, Pool pool, int s, PageTable t, ObjectId oid, long ohash,
+            int index, int p, long h, long charge, int reservedPages) {
+        long stored = store.storedBytes(h);
+        if (p == NIL) {
+            p = t.insertPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index, h, client.number);
+            (pool.persistent ? pagesPersistent : pagesEphemeral).incrementAndGet();
+        } else {
+            long old = t.handle(p);
+            ClientState owner = clientAt(t.client(p));
+            if (t.lruLinked(p)) {
+                t.lruUnlink(p);
+                owner.evictable.decrementAndGet();
+            }
+            long oldStored = store.storedBytes(old);
+            owner.bytesUsed.addAndGet(-chargeOf(old));
+            owner.bytesStored.addAndGet(-oldStored);
+            bytesStored.addAndGet(-oldStored);
+            if (reservedPages == 1) { // the page moves from another client to this one
+                owner.pages.decrementAndGet();
+                if (!pool.persistent) {
+                    owner.pagesEphemeral.decrementAndGet();
+                }
+            }
+            releaseHandle(s, old);
+            t.setHandle(p, h);
+            t.setClient(p, client.number);
+        }
+        if (reservedPages == 1 && !pool.persistent) {
+            client.pagesEphemeral.incrementAndGet();
+        }
+        client.bytesUsed.addAndGet(charge);
+        client.bytesStored.addAndGet(stored);
+        bytesStored.addAndGet(stored);
+        if (!pool.persistent) {
+            t.lruLinkHead(p, clock.incrementAndGet());
+            client.evictable.incrementAndGet();
+        }
+    }
+
+    private void removeForFailedPut(int s, Pool pool, ObjectId oid, long ohash, int index) {
+        PageTable t = stripes[s];
+        t.lock.lock();
+        try {
+            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            if (p != NIL) {
+                removePage(s, t, p, pool.persistent);
+            }
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    private boolean tryReserveBytes(long n) {
+        for (long cur = bytesUsed.get(); ; cur = bytesUsed.get()) {
+            if (n > 0 && cur + n > budget) {
+                return false;
+            }
+            if (bytesUsed.compareAndSet(cur, cur + n)) {
+                return true;
+            }
+        }
+    }
+
+    // =========================================================================================
+    // get, flush
+    // =========================================================================================
+
+    /** See {@link TmemClient#getPage}; the page is removed on a private ephemeral hit or {@code remove}. */
+    boolean get(ClientState client, Pool pool, ObjectId oid, int index, MemorySegment dst, boolean exclusive) {
+        long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
+        int s = (int) ohash & stripeMask;
+        PageTable t = stripes[s];
+        t.lock.lock();
+        try {
+            checkLive(client, pool);
+            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            if (p == NIL) {
+                client.failedGets.increment();
+                failedGets.increment();
+                return false;
+            }
+            store.load(t.handle(p), dst);
+            if (pool.exclusiveHits || (pool.persistent && exclusive)) {
+                removePage(s, t, p, pool.persistent);
+            } else if (t.lruLinked(p)) { // a shared ephemeral hit refreshes the page
+                t.lruUnlink(p);
+                t.lruLinkHead(p, clock.incrementAndGet());
+            }
+        } finally {
+            t.lock.unlock();
+        }
+        client.succGets.increment();
+        succGets.increment();
+        return true;
+    }
+
+    int flushPage(ClientState client, Pool pool, ObjectId oid, int index) {
+        long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
+        int s = (int) ohash & stripeMask;
+        PageTable t = stripes[s];
+        int removed = 0;
+        t.lock.lock();
+        try {
+            checkLive(client, pool);
+            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            if (p != NIL) {
+                removePage(s, t, p, pool.persistent);
+                removed = 1;
+            }
+        } finally {
+            t.lock.unlock();
+        }
+        client.flushes.increment();
+        flushes.increment();
+        return removed;
+    }
+
+    long flushObject(ClientState client, Pool pool, ObjectId oid) {
+        long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
+        int s = (int) ohash & stripeMask;
+        PageTable t = stripes[s];
+        long removed;
+        t.lock.lock();
+        try {
+            checkLive(client, pool);
+            int obj = t.findObject(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash);
+            removed = obj == NIL ? 0 : removeObject(s, t, obj, pool.persistent);
+        } finally {
+            t.lock.unlock();
+        }
+        client.flushes.increment();
+        flushes.increment();
+        return removed;
+    }
+
+    // =========================================================================================
+    // Teardown sweeps (the pool is DEAD or the client closed: no new pages can arrive)
+    // =========================================================================================
+
+    /** Removes every page of the pool; returns how many. */
+    long sweepPool(Pool pool) {
+        long removed = 0;
+        for (int s = 0; s < stripes.length; s++) {
+            PageTable t = stripes[s];
+            t.lock.lock();
+            try {
+                for (int obj : t.objectsOfPool(pool.serial)) {
+                    removed += removeObject(s, t, obj, pool.persistent);
+                }
+            } finally {
+                t.lock.unlock();
+            }
+        }
+        return removed;
+    }
+
+    /** Removes every page charged to the client (its pages left in shared pools). */
+    long sweepClient(ClientState client) {
+        long removed = 0;
+        for (int s = 0; s < stripes.length; s++) {
+            PageTable t = stripes[s];
+            t.lock.lock();
+            try {
+                for (int p : t.pagesOfClient(client.number)) {
+                    removePage(s, t, p, false); // only shared pools remain, and they are ephemeral
+                    removed++;
+                }
+            } finally {
+                t.lock.unlock();
+            }
+        }
+        return removed;
+    }
+
+    private long removeObject(int s, PageTable t, int obj, boolean persistent) {
+        long removed = 0;
+        for (int p = t.firstPageOf(obj); p != NIL; ) {
+            int next = t.nextInObject(p);
+            removePage(s, t, p, persistent); // may free obj; we hold next already
+            removed++;
+            p = next;
+        }
+        return removed;
+    }
+
+    // =========================================================================================
+    // Removal and eviction (caller holds the stripe lock)
+    // =========================================================================================
+
+    private void removePage(int s, PageTable t, int p, boolean persistent) {
+        long h = t.handle(p);
+        ClientState owner = clientAt(t.client(p));
+        if (t.lruLinked(p)) {
+            owner.evictable.decrementAndGet();
+        }
+        t.removePage(p);
+        long charge = chargeOf(h);
+        long stored = store.storedBytes(h);
+        owner.pages.decrementAndGet();
+        owner.bytesUsed.addAndGet(-charge);
+        owner.bytesStored.addAndGet(-stored);
+        if (persistent) {
+            pagesPersistent.decrementAndGet();
+        } else {
+            owner.pagesEphemeral.decrementAndGet();
+            pagesEphemeral.decrementAndGet();
+        }
+        bytesUsed.addAndGet(-charge);
+        bytesStored.addAndGet(-stored);
+        releaseHandle(s, h);
+    }
+
+    /** Frees a handle that left the map, or leaves it to the last unpin. */
+    private void releaseHandle(int s, long h) {
+        PinRecord pin = pinned[s].isEmpty() ? null : pinned[s].get(h);
+        if (pin == null) {
+            store.free(h);
+        } else {
+            pin.orphaned = true;
+        }
+    }
+
+    private boolean evictTail(int s, int victim) {
+        PageTable t = stripes[s];
+        int p = t.lruTail(victim);
+        if (p == NIL) {
+            return false;
+        }
+        removePage(s, t, p, false);
+        ClientState owner = clientAt(victim);
+        owner.evictions.increment();
+        evictions.increment();
+        return true;
+    }
+
+    /** The client to evict from for the budget: the one most over its weighted share, or -1. */
+    private int budgetVictim() {
+        ClientState[] all = clients;
+        long weights = 0;
+        for (ClientState c : all) {
+            if (c != null && c.pages.get() > 0) {
+                weights += c.weight;
+            }
+        }
+        int best = -1;
+        double bestOver = Double.NEGATIVE_INFINITY;
+        for (ClientState c : all) {
+            if (c != null && c.evictable.get() > 0) {
+                double share = weights == 0 ? 0 : (double) budget * c.weight / weights;
+                double over = c.bytesUsed.get() - share;
+                if (over > bestOver) {
+                    bestOver = over;
+                    best = c.number;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The stripe holding the client's least recently used evictable page, or -1 (a hint). */
+    private int oldestStripeOf(int client) {
+        int now = clock.get();
+        int best = -1;
+        long bestAge = -1;
+        for (int s = 0; s < stripes.length; s++) {
+            PageTable t = stripes[s];
+            if (t.hasTailHint(client)) {
+                long age = Integer.toUnsignedLong(now - t.tailStampHint(client));
+                if (age > bestAge) {
+                    bestAge = age;
+                    best = s;
+                }
+            }
+        }
+        return best;
+    }
+
+    // =========================================================================================
+    // Pins
+    // =========================================================================================
+
+    /** Pins the page; null on a miss. The pool must be LIVE (checked under the stripe lock). */
+    PinnedPage pin(ClientState client, Pool pool, ObjectId oid, int index) {
+        long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
+        int s = (int) ohash & stripeMask;
+        PageTable t = stripes[s];
+        t.lock.lock();
+        try {
+            checkLive(client, pool);
+            if (pool.state != Pool.LIVE) {
+                throw new IllegalStateException("pool " + pool.serial + " is being destroyed; cannot pin");
+            }
+            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            if (p == NIL) {
+                return null;
+            }
+            long h = t.handle(p);
+            Arena scope = Arena.ofShared();
+            MemorySegment view;
+            try {
+                view = store.view(h, scope);
+            } catch (RuntimeException | Error e) {
+                scope.close();
+                throw e;
+            }
+            PinRecord record = pinned[s].get(h);
+            if (record == null) { // the page's pin count goes 0 -> 1: take a reference on its pool
+                record = new PinRecord(p, pool);
+                pinned[s].put(h, record);
+                pool.pins.incrementAndGet();
+                pinnedPages.incrementAndGet();
+                if (t.lruLinked(p)) {
+                    t.lruUnlink(p);
+                    clientAt(t.client(p)).evictable.decrementAndGet();
+                }
+            }
+            record.count++;
+            return new Pin(s, h, scope, view);
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    private void unpin(int s, long h) {
+        PageTable t = stripes[s];
+        Pool release = null;
+        t.lock.lock();
+        try {
+            PinRecord record = pinned[s].get(h);
+            if (--record.count == 0) { // 1 -> 0: drop the pool reference
+                pinned[s].remove(h);
+                pinnedPages.decrementAndGet();
+                release = record.pool;
+                if (record.orphaned) {
+                    store.free(h);
+                } else if (!record.pool.persistent) {
+                    t.lruLinkHead(record.slot, clock.incrementAndGet());
+                    clientAt(t.client(record.slot)).evictable.incrementAndGet();
+                }
+            }
+        } finally {
+            t.lock.unlock();
+        }
+        if (release != null) {
+            release.releasePin();
+        }
+    }
+
+    /** One page's pins in a stripe; guarded by the stripe lock. */
+    private static final class PinRecord {
+        final int slot;
+        final Pool pool;
+        int count;
+        /** The page left the map while pinned; the last unpin frees the handle. */
+        boolean orphaned;
+
+        PinRecord(int slot, Pool pool) {
+            this.slot = slot;
+            this.pool = pool;
+        }
+    }
+
+    /**
+     * The pool died between the engine's lookup and the stripe lock; the engine turns this into an
+     * {@link UnknownPoolException} naming the caller's pool id. Stackless: it carries no information.
+     */
+    static final class PoolGoneException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final PoolGoneException INSTANCE = new PoolGoneException();
+
+        private PoolGoneException() {
+            super("pool destroyed", null, false, false);
+        }
+    }
+
+    private final class Pin implements PinnedPage {
+        private final int stripe;
+        private final long handle;
+        private final Arena scope;
+        private final MemorySegment view;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Pin(int stripe, long handle, Arena scope, MemorySegment view) {
+            this.stripe = stripe;
+            this.handle = handle;
+            this.scope = scope;
+            this.view = view;
+        }
+
+        @Override
+        public MemorySegment segment() {
+            return view;
+        }
+
+        @Override
+        public void close() {
+            if (!released.compareAndSet(false, true)) {
+                throw new OverReleaseException("pin of handle 0x" + Long.toHexString(handle) + " released twice");
+            }
+            scope.close(); // the view dies before the memory can be reused
+            unpin(stripe, handle);
+        }
+    }
+
+    // =========================================================================================
+    // Helpers
+    // =========================================================================================
+
+    private long chargeOf(long h) {
+        return store.chargedBytes(h) + TmemEngine.PAGE_OVERHEAD_BYTES;
+    }
+
+    private ClientState clientAt(int number) {
+        return clients[number];
+    }
+
+    /** Caller holds the stripe lock: a pool that is dead, or a client that closed, is refused. */
+    private static void checkLive(ClientState client, Pool pool) {
+        if (pool.state == Pool.DEAD) {
+            throw PoolGoneException.INSTANCE;
+        }
+        if (client.closed) {
+            throw new IllegalStateException("client '" + client.name + "' is closed");
+        }
+    }
+
+    long metadataBytes() {
+        long sum = 0;
+        for (PageTable t : stripes) {
+            t.lock.lock();
+            try {
+                sum += t.metadataBytes();
+            } finally {
+                t.lock.unlock();
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tmem.core.spi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Page-addressable memory (the "PAM" of the original tmem): keeps the bytes of pages and hands back
+ * {@code long} handles. The engine decides which handle belongs to which (pool, object, index) and
+ * when a page goes; the store only keeps bytes. The engine never touches page bytes itself.
+ *
+ * <p><b>Handles.</b> A handle is an opaque non-zero {@code long} whose bit layout each implementation
+ * documents. {@link #NO_HANDLE} (0) is never a valid handle. A handle is valid from the
+ * {@link #store} that returned it to the {@link #free} that releases it; using it afterwards is a
+ * caller bug that implementations should detect where cheap.
+ *
+ * <p><b>Concurrency.</b> All methods may be called from many threads at once. The engine never calls
+ * {@link #load}, {@link #view} or {@link #free} concurrently on the same handle with {@code free}.
+ *
+ * <p><b>Charges.</b> {@link #chargedBytes} is what the page costs against the engine's memory
+ * budget: its stored size rounded up to the store's allocation unit. It must not change while the
+ * handle lives.
+ */
+public interface PageStore extends AutoCloseable {
+
+    /** Returned by {@link #store} when the page could not be stored; never a valid handle. */
+    long NO_HANDLE = 0L;
+
+    /** A short name for stats and logs ({@code "raw"}, {@code "zcache-lz4"}). */
+    String name();
+
+    /**
+     * Stores a copy of {@code page}, whose size is the pool's page size (a power of two from 4096 to
+     * 65536). The caller may reuse {@code page} as soon as this returns.
+     *
+     * @return the new handle, or {@link #NO_HANDLE} if the store cannot hold it (out of memory, or a
+     *     store policy refused it)
+     */
+    long store(MemorySegment page);
+
+    /**
+     * Copies the page at {@code handle} into {@code dst}, whose size is the page size the page was
+     * stored with.
+     *
+     * @throws IllegalStateException if the stored bytes are found corrupt (a store that can detect
+     *     it must; the engine then treats the page as lost)
+     */
+    void load(long handle, MemorySegment dst);
+
+    /**
+     * A read-only view of the page at {@code handle} whose lifetime is {@code scope}: it must not be
+     * usable after {@code scope} is closed. A store that keeps raw bytes returns them in place (zero
+     * copy); a store that transforms them may allocate the view from {@code scope} and decode into it.
+     * The caller guarantees that the handle is not freed while {@code scope} is open.
+     */
+    MemorySegment view(long handle, Arena scope);
+
+    /** Bytes of page data the store keeps for {@code handle} (after compression, if any). */
+    long storedBytes(long handle);
+
+    /** Bytes that {@code handle} costs against the budget (see the class comment). */
+    long chargedBytes(long handle);
+
+    /** Releases {@code handle}; its memory may be reused at once. */
+    void free(long handle);
+
+    /** Memory the store holds now, in bytes, including free space inside its slabs. */
+    long reservedBytes();
+
+    /** Releases all memory. Handles become invalid; the engine calls this last, at its own close. */
+    @Override
+    void close();
+}
