@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 import static dev.tmem.core.internal.PageTable.NIL;
 
@@ -63,17 +62,9 @@ final class PageMap {
     private final HashMap<Long, PinRecord>[] pinned;
     private final AtomicInteger clock = new AtomicInteger();
 
+    /** Memory charged for all pages: the budget's reservation counter. Other totals are per client. */
     final AtomicLong bytesUsed = new AtomicLong();
-    final AtomicLong bytesStored = new AtomicLong();
-    final AtomicLong pagesEphemeral = new AtomicLong();
-    final AtomicLong pagesPersistent = new AtomicLong();
     final AtomicInteger pinnedPages = new AtomicInteger();
-    final LongAdder puts = new LongAdder();
-    final LongAdder failedPuts = new LongAdder();
-    final LongAdder succGets = new LongAdder();
-    final LongAdder failedGets = new LongAdder();
-    final LongAdder flushes = new LongAdder();
-    final LongAdder evictions = new LongAdder();
 
     /** Clients by number; replaced by the engine under its poolsLock, read here without a lock. */
     volatile ClientState[] clients = new ClientState[0];
@@ -111,7 +102,6 @@ final class PageMap {
         if (h == PageStore.NO_HANDLE) {
             removeForFailedPut(s, pool, oid, ohash, index);
             client.failedPuts.increment();
-            failedPuts.increment();
             return PUT_FAILED;
         }
         boolean stored = false;
@@ -124,11 +114,9 @@ final class PageMap {
         }
         if (stored) {
             client.puts.increment();
-            puts.increment();
             return PUT_STORED;
         }
         client.failedPuts.increment();
-        failedPuts.increment();
         return PUT_FAILED;
     }
 
@@ -145,6 +133,9 @@ final class PageMap {
                 checkLive(client, pool);
                 for (;;) {
                     int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+                    if (p == NIL && !t.hasRoom()) {
+                        return false; // the stripe's tables are full (PageTable.MAX_SLOTS)
+                    }
                     boolean ownReplace = p != NIL && t.client(p) == client.number;
                     int pageNeed = ownReplace ? 0 : 1;
                     long byteNeed = p == NIL ? charge : charge - chargeOf(t.handle(p));
@@ -202,37 +193,58 @@ final class PageMap {
         long stored = store.storedBytes(h);
         if (p == NIL) {
             p = t.insertPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index, h, client.number);
-            (pool.persistent ? pagesPersistent : pagesEphemeral).incrementAndGet();
+            if (!pool.persistent) {
+                client.pagesEphemeral.incrementAndGet();
+            }
+            client.bytesUsed.addAndGet(charge);
+            client.bytesStored.addAndGet(stored);
         } else {
             long old = t.handle(p);
             ClientState owner = clientAt(t.client(p));
-            if (t.lruLinked(p)) {
-                t.lruUnlink(p);
-                owner.evictable.decrementAndGet();
-            }
+            long oldCharge = chargeOf(old);
             long oldStored = store.storedBytes(old);
-            owner.bytesUsed.addAndGet(-chargeOf(old));
-            owner.bytesStored.addAndGet(-oldStored);
-            bytesStored.addAndGet(-oldStored);
-            if (reservedPages == 1) { // the page moves from another client to this one
+            boolean relinked = t.lruLinked(p);
+            if (relinked) {
+                t.lruUnlink(p);
+            }
+            if (owner == client) { // only the differences move; none for a same-size page
+                addIfNonZero(client.bytesUsed, charge - oldCharge);
+                addIfNonZero(client.bytesStored, stored - oldStored);
+                if (!relinked && !pool.persistent) {
+                    client.evictable.incrementAndGet(); // the old page was pinned, the new one is not
+                }
+            } else { // the page moves from another client to this one (a shared pool)
+                if (relinked) {
+                    owner.evictable.decrementAndGet();
+                }
                 owner.pages.decrementAndGet();
+                owner.bytesUsed.addAndGet(-oldCharge);
+                owner.bytesStored.addAndGet(-oldStored);
                 if (!pool.persistent) {
                     owner.pagesEphemeral.decrementAndGet();
+                    client.pagesEphemeral.incrementAndGet();
+                    client.evictable.incrementAndGet();
                 }
+                client.bytesUsed.addAndGet(charge);
+                client.bytesStored.addAndGet(stored);
+                t.setClient(p, client.number);
             }
             releaseHandle(s, old);
             t.setHandle(p, h);
-            t.setClient(p, client.number);
+            if (!pool.persistent) {
+                t.lruLinkHead(p, clock.incrementAndGet());
+            }
+            return;
         }
-        if (reservedPages == 1 && !pool.persistent) {
-            client.pagesEphemeral.incrementAndGet();
-        }
-        client.bytesUsed.addAndGet(charge);
-        client.bytesStored.addAndGet(stored);
-        bytesStored.addAndGet(stored);
         if (!pool.persistent) {
             t.lruLinkHead(p, clock.incrementAndGet());
             client.evictable.incrementAndGet();
+        }
+    }
+
+    private static void addIfNonZero(AtomicLong counter, long delta) {
+        if (delta != 0) {
+            counter.addAndGet(delta);
         }
     }
 
@@ -250,6 +262,9 @@ final class PageMap {
     }
 
     private boolean tryReserveBytes(long n) {
+        if (n == 0) {
+            return true;
+        }
         for (long cur = bytesUsed.get(); ; cur = bytesUsed.get()) {
             if (n > 0 && cur + n > budget) {
                 return false;
@@ -275,7 +290,6 @@ final class PageMap {
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
             if (p == NIL) {
                 client.failedGets.increment();
-                failedGets.increment();
                 return false;
             }
             store.load(t.handle(p), dst);
@@ -289,7 +303,6 @@ final class PageMap {
             t.lock.unlock();
         }
         client.succGets.increment();
-        succGets.increment();
         return true;
     }
 
@@ -310,7 +323,6 @@ final class PageMap {
             t.lock.unlock();
         }
         client.flushes.increment();
-        flushes.increment();
         return removed;
     }
 
@@ -328,7 +340,6 @@ final class PageMap {
             t.lock.unlock();
         }
         client.flushes.increment();
-        flushes.increment();
         return removed;
     }
 
@@ -398,14 +409,10 @@ final class PageMap {
         owner.pages.decrementAndGet();
         owner.bytesUsed.addAndGet(-charge);
         owner.bytesStored.addAndGet(-stored);
-        if (persistent) {
-            pagesPersistent.decrementAndGet();
-        } else {
+        if (!persistent) {
             owner.pagesEphemeral.decrementAndGet();
-            pagesEphemeral.decrementAndGet();
         }
         bytesUsed.addAndGet(-charge);
-        bytesStored.addAndGet(-stored);
         releaseHandle(s, h);
     }
 
@@ -426,13 +433,15 @@ final class PageMap {
             return false;
         }
         removePage(s, t, p, false);
-        ClientState owner = clientAt(victim);
-        owner.evictions.increment();
-        evictions.increment();
+        clientAt(victim).evictions.increment();
         return true;
     }
 
-    /** The client to evict from for the budget: the one most over its weighted share, or -1. */
+    /**
+     * The client to evict from for the budget: the one most over its weighted share; when no client
+     * with evictable pages is over its share, the one holding the least recently used page. -1 if no
+     * client has an evictable page.
+     */
     private int budgetVictim() {
         ClientState[] all = clients;
         long weights = 0;
@@ -442,14 +451,34 @@ final class PageMap {
             }
         }
         int best = -1;
-        double bestOver = Double.NEGATIVE_INFINITY;
+        double bestOver = 0;
         for (ClientState c : all) {
             if (c != null && c.evictable.get() > 0) {
-                double share = weights == 0 ? 0 : (double) budget * c.weight / weights;
+                double share = (double) budget * c.weight / weights;
                 double over = c.bytesUsed.get() - share;
                 if (over > bestOver) {
                     bestOver = over;
                     best = c.number;
+                }
+            }
+        }
+        return best >= 0 ? best : leastRecentlyUsedClient(all);
+    }
+
+    /** The client whose oldest evictable page is the oldest of all, or -1 (a hint, as below). */
+    private int leastRecentlyUsedClient(ClientState[] all) {
+        int now = clock.get();
+        int best = -1;
+        long bestAge = -1;
+        for (ClientState c : all) {
+            if (c != null && c.evictable.get() > 0) {
+                int s = oldestStripeOf(c.number);
+                if (s >= 0) {
+                    long age = Integer.toUnsignedLong(now - stripes[s].tailStampHint(c.number));
+                    if (age > bestAge) {
+                        bestAge = age;
+                        best = c.number;
+                    }
                 }
             }
         }

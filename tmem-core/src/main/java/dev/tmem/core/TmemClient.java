@@ -146,6 +146,7 @@ public final class TmemClient implements AutoCloseable {
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be >= 1, was " + weight);
         }
+        engine.checkOpen(state);
         state.weight = weight;
     }
 
@@ -161,11 +162,13 @@ public final class TmemClient implements AutoCloseable {
         if (capPages < 0) {
             throw new IllegalArgumentException("capPages must be >= 0, was " + capPages);
         }
+        engine.checkOpen(state);
         state.capPages = capPages;
     }
 
     /** Removes the client's cap. */
     public void clearCap() {
+        engine.checkOpen(state);
         state.capPages = ClientState.NO_CAP;
     }
 
@@ -175,6 +178,7 @@ public final class TmemClient implements AutoCloseable {
     }
 
     public ClientStats stats() {
+        engine.checkOpen(state);
         return state.snapshot();
     }
 

@@ -75,6 +75,8 @@ public final class TmemEngine implements AutoCloseable {
     /** Guarded by poolsLock. */
     private int nextPoolSerial;
     private final AtomicInteger poolCount = new AtomicInteger();
+    /** Counters of closed clients (puts, failedPuts, succGets, failedGets, flushes, evictions); guarded by poolsLock. */
+    private final long[] retired = new long[6];
     private volatile boolean closed;
 
     private TmemEngine(Builder b) {
@@ -153,6 +155,13 @@ public final class TmemEngine implements AutoCloseable {
             }
             c.closed = true; // from here, page operations of c fail under their stripe lock
             pages.sweepClient(c);
+            ClientStats last = c.snapshot();
+            retired[0] += last.puts();
+            retired[1] += last.failedPuts();
+            retired[2] += last.succGets();
+            retired[3] += last.failedGets();
+            retired[4] += last.flushes();
+            retired[5] += last.evictions();
             clientsByName.remove(c.name, c);
             ClientState[] all = pages.clients.clone();
             all[c.number] = null;
@@ -372,16 +381,41 @@ public final class TmemEngine implements AutoCloseable {
     // Stats and lifecycle
     // =========================================================================================
 
+    /**
+     * Global counters: the sums over live clients plus what closed clients counted. Read without a
+     * common lock (see {@link ClientStats}).
+     */
     public TmemStats stats() {
-        PageMap m = pages;
-        return new TmemStats(m.puts.sum(), m.failedPuts.sum(), m.succGets.sum(), m.failedGets.sum(),
-                m.flushes.sum(), m.evictions.sum(), m.pagesEphemeral.get(), m.pagesPersistent.get(),
-                m.bytesStored.get(), m.bytesUsed.get(), m.budget(), clientsByName.size(), poolCount.get(),
-                closed ? 0 : m.metadataBytes());
+        checkOpen();
+        long[] sum = new long[10];
+        poolsLock.lock();
+        try {
+            System.arraycopy(retired, 0, sum, 0, retired.length);
+        } finally {
+            poolsLock.unlock();
+        }
+        for (ClientState c : pages.clients) {
+            if (c != null) {
+                sum[0] += c.puts.sum();
+                sum[1] += c.failedPuts.sum();
+                sum[2] += c.succGets.sum();
+                sum[3] += c.failedGets.sum();
+                sum[4] += c.flushes.sum();
+                sum[5] += c.evictions.sum();
+                long eph = c.pagesEphemeral.get();
+                sum[6] += eph;
+                sum[7] += c.pages.get() - eph;
+                sum[8] += c.bytesStored.get();
+            }
+        }
+        return new TmemStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8],
+                pages.bytesUsed.get(), pages.budget(), clientsByName.size(), poolCount.get(),
+                pages.metadataBytes());
     }
 
     /** Snapshots of every live client, by client number. */
     public List<ClientStats> clientStats() {
+        checkOpen();
         List<ClientStats> all = new ArrayList<>();
         for (ClientState c : pages.clients) {
             if (c != null) {
@@ -453,7 +487,7 @@ public final class TmemEngine implements AutoCloseable {
         }
     }
 
-    private void checkOpen(ClientState c) {
+    void checkOpen(ClientState c) {
         checkOpen();
         if (c.closed) {
             throw new IllegalStateException("client '" + c.name + "' is closed");

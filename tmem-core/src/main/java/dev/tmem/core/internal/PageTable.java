@@ -16,28 +16,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * evictor pick a stripe and then validate under the lock. Plain (racy) reads of {@code int} array
  * elements are safe in Java: at worst stale, never torn.
  *
- * <p><b>Layout.</b> Pages and objects live in <i>slots</i>: parallel arrays, indexed by slot number,
- * allocated in chunks of {@value #CHUNK} slots so growth copies nothing and wastes little. Free slots
- * form a list through one of their link fields. Per page slot (38 bytes):
+ * <p><b>Layout.</b> Pages and objects live in <i>slots</i>: fixed-size records of five
+ * {@code long}s (40 bytes), kept together so one lookup touches one or two cache lines, in chunks of
+ * {@value #CHUNK} records so that growth copies nothing and wastes little. Free slots form a list
+ * through one of their link fields.
  *
  * <pre>
- *  field      bytes  meaning
- *  key          8    object slot (high 32 bits) | page index (low 32 bits, unsigned)
- *  handle       8    the page store's handle; 0 marks a free slot
- *  lruPrev      4    previous (more recently used) page of the same client in this stripe,
- *                    or NOT_LINKED when the page is not on an LRU list (persistent or pinned)
- *  lruNext      4    next (less recently used) page; the free list's link for free slots
- *  objPrev      4    previous page of the same object (doubly linked: O(1) removal)
- *  objNext      4    next page of the same object
- *  stamp        4    the engine's LRU clock when the page was last put or hit
- *  client       2    number of the client the page is charged to
+ *  page record                                   object record
+ *  word  bits 63..32        bits 31..0           word  bits 63..32    bits 31..0
+ *   0    object slot        page index (u32)      0    oid word 0
+ *   1    page-store handle (0: free slot)         1    oid word 1
+ *   2    lruPrev            lruNext               2    oid word 2
+ *   3    objPrev            objNext               3    pool serial    page count
+ *   4    LRU stamp          client (low 16 bits)  4    (unused)       first page
  * </pre>
  *
- * Per object slot: oid (24 bytes), pool serial (4), first page (4), page count (4) = 36 bytes.
- * Pages and objects are found through open-addressing tables of {@code int} ({@code slot + 1}, 0 for
- * empty) with linear probing, a load factor kept between {@value #MIN_LOAD} and {@value #MAX_LOAD}
- * (growth by 1.5x; positions by multiply-shift, so any size works), and backward-shift deletion, so
- * no tombstones build up.
+ * {@code lruPrev} is {@link #NOT_LINKED} when the page is on no LRU list (persistent or pinned).
+ * Pages and objects are found through open-addressing tables of {@code int} cells with linear
+ * probing: a cell holds {@code slot + 1} in its low {@value #SLOT_BITS} bits and 8 bits of the
+ * entry's hash above them, so a probe rarely reads a record that does not match. Tables are kept
+ * between {@value #MIN_LOAD} and {@value #MAX_LOAD} full (growth by 1.5x; positions by
+ * multiply-shift, so any size works), with backward-shift deletion, so no tombstones build up. A
+ * stripe holds at most {@link #MAX_SLOTS} pages and as many objects.
  *
  * <p><b>LRU.</b> Each client has one list per stripe, most recently used at the head. Lists order
  * pages exactly within a stripe; the evictor compares the stamps of the stripes' tails to find the
@@ -51,40 +51,34 @@ public final class PageTable {
     static final int CHUNK_SHIFT = 10;
     static final int CHUNK = 1 << CHUNK_SHIFT;
     static final int CHUNK_MASK = CHUNK - 1;
-    static final double MAX_LOAD = 0.75;
-    static final double MIN_LOAD = 0.5;
+    private static final int WORDS = 5;
+    static final int SLOT_BITS = 24;
+    private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+    /** Most pages (and objects) per stripe: cells store slot + 1 in 24 bits; capacity grows by chunks. */
+    public static final int MAX_SLOTS = (1 << SLOT_BITS) - CHUNK;
+    static final double MAX_LOAD = 0.8;
+    static final double MIN_LOAD = 0.53;
     private static final int MIN_TABLE = 16;
+
+    private static final int KEY = 0, HANDLE = 1, LRU = 2, OBJ = 3, STAMP = 4;
+    private static final int W0 = 0, W1 = 1, W2 = 2, POOL_COUNT = 3, FIRST = 4;
 
     /** Guards every field of this stripe. */
     public final ReentrantLock lock = new ReentrantLock();
 
-    // ---- page slots ----
-    private long[][] pKey = new long[0][];
-    private long[][] pHandle = new long[0][];
-    private int[][] pLruPrev = new int[0][];
-    private int[][] pLruNext = new int[0][];
-    private int[][] pObjPrev = new int[0][];
-    private int[][] pObjNext = new int[0][];
-    private int[][] pStamp = new int[0][];
-    private short[][] pClient = new short[0][];
+    private long[][] pageChunks = new long[0][];
     private int pageCapacity;
     private int pageFree = NIL;
     private int pages;
     private int[] pageIndex = new int[MIN_TABLE];
 
-    // ---- object slots ----
-    private long[][] oW0 = new long[0][];
-    private long[][] oW1 = new long[0][];
-    private long[][] oW2 = new long[0][];
-    private int[][] oPool = new int[0][];
-    private int[][] oFirst = new int[0][];
-    private int[][] oCount = new int[0][];
+    private long[][] objectChunks = new long[0][];
     private int objectCapacity;
     private int objectFree = NIL;
     private int objects;
     private int[] objectIndex = new int[MIN_TABLE];
 
-    // ---- per-client LRU lists of this stripe, indexed by client number ----
+    // per-client LRU lists of this stripe, indexed by client number
     private int[] lruHead = new int[0];
     private int[] lruTail = new int[0];
     private int[] tailStamp = new int[0];
@@ -102,12 +96,17 @@ public final class PageTable {
     /** The slot of the object (pool, oid), or {@link #NIL}. Caller holds the lock. */
     public int findObject(int poolSerial, long w0, long w1, long w2, long objectHash) {
         int[] table = objectIndex;
+        int fp = fingerprint(objectHash);
         int i = position(objectHash, table.length);
         for (int cell; (cell = table[i]) != 0; i = next(i, table.length)) {
-            int o = cell - 1;
-            int c = o >>> CHUNK_SHIFT, k = o & CHUNK_MASK;
-            if (oW0[c][k] == w0 && oW1[c][k] == w1 && oW2[c][k] == w2 && oPool[c][k] == poolSerial) {
-                return o;
+            if ((cell & ~SLOT_MASK) == fp) {
+                int o = (cell & SLOT_MASK) - 1;
+                long[] r = objectChunks[o >>> CHUNK_SHIFT];
+                int b = (o & CHUNK_MASK) * WORDS;
+                if (r[b + W0] == w0 && r[b + W1] == w1 && r[b + W2] == w2
+                        && (int) (r[b + POOL_COUNT] >>> 32) == poolSerial) {
+                    return o;
+                }
             }
         }
         return NIL;
@@ -115,20 +114,30 @@ public final class PageTable {
 
     private int findPageOfObject(int obj, int index) {
         long key = pageKey(obj, index);
+        long hash = mix(key);
+        int fp = fingerprint(hash);
         int[] table = pageIndex;
-        int i = position(mix(key), table.length);
+        int i = position(hash, table.length);
         for (int cell; (cell = table[i]) != 0; i = next(i, table.length)) {
-            int p = cell - 1;
-            if (pKey[p >>> CHUNK_SHIFT][p & CHUNK_MASK] == key) {
-                return p;
+            if ((cell & ~SLOT_MASK) == fp) {
+                int p = (cell & SLOT_MASK) - 1;
+                if (pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + KEY] == key) {
+                    return p;
+                }
             }
         }
         return NIL;
     }
 
+    /** Whether a page can be added without passing {@link #MAX_SLOTS} pages or objects. */
+    public boolean hasRoom() {
+        return pages < MAX_SLOTS && objects < MAX_SLOTS;
+    }
+
     /**
-     * Adds a page that is not there yet (the caller checked with {@link #findPage}), creating its
-     * object if needed. The page is not on an LRU list. Caller holds the lock.
+     * Adds a page that is not there yet (the caller checked with {@link #findPage} and
+     * {@link #hasRoom}), creating its object if needed. The page is on no LRU list. Caller holds the
+     * lock.
      *
      * @return the page's slot
      */
@@ -139,47 +148,48 @@ public final class PageTable {
             obj = newObject(poolSerial, w0, w1, w2, objectHash);
         }
         int p = allocPage();
-        int c = p >>> CHUNK_SHIFT, k = p & CHUNK_MASK;
-        pKey[c][k] = pageKey(obj, index);
-        pHandle[c][k] = handle;
-        pClient[c][k] = (short) client;
-        pLruPrev[c][k] = NOT_LINKED;
-        pLruNext[c][k] = NIL;
-        pStamp[c][k] = 0;
-        // push on the object's page list
-        int oc = obj >>> CHUNK_SHIFT, ok = obj & CHUNK_MASK;
-        int first = oFirst[oc][ok];
-        pObjPrev[c][k] = NIL;
-        pObjNext[c][k] = first;
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int b = (p & CHUNK_MASK) * WORDS;
+        long key = pageKey(obj, index);
+        long[] o = objectChunks[obj >>> CHUNK_SHIFT];
+        int ob = (obj & CHUNK_MASK) * WORDS;
+        int first = (int) o[ob + FIRST];
+        r[b + KEY] = key;
+        r[b + HANDLE] = handle;
+        r[b + LRU] = links(NOT_LINKED, NIL);
+        r[b + OBJ] = links(NIL, first);
+        r[b + STAMP] = client & 0xFFFF;
         if (first != NIL) {
-            pObjPrev[first >>> CHUNK_SHIFT][first & CHUNK_MASK] = p;
+            setObjPrev(first, p);
         }
-        oFirst[oc][ok] = p;
-        oCount[oc][ok]++;
+        o[ob + FIRST] = p & 0xFFFF_FFFFL;
+        o[ob + POOL_COUNT]++;
         pages++;
         if (pages > pageIndex.length * MAX_LOAD) {
-            pageIndex = rehashPages(grownSize(pages));
+            pageIndex = rehash(pageIndex, grownSize(pages), true);
         }
-        insertCell(pageIndex, mix(pKey[c][k]), p);
+        insertCell(pageIndex, mix(key), p);
         return p;
     }
 
     private int newObject(int poolSerial, long w0, long w1, long w2, long objectHash) {
         if (objectFree == NIL) {
-            growObjects();
+            objectChunks = grow(objectChunks, objectCapacity, objectFree);
+            objectFree = objectCapacity;
+            objectCapacity += CHUNK;
         }
         int o = objectFree;
-        int c = o >>> CHUNK_SHIFT, k = o & CHUNK_MASK;
-        objectFree = oFirst[c][k];
-        oW0[c][k] = w0;
-        oW1[c][k] = w1;
-        oW2[c][k] = w2;
-        oPool[c][k] = poolSerial;
-        oFirst[c][k] = NIL;
-        oCount[c][k] = 0;
+        long[] r = objectChunks[o >>> CHUNK_SHIFT];
+        int b = (o & CHUNK_MASK) * WORDS;
+        objectFree = freeLink(r, b);
+        r[b + W0] = w0;
+        r[b + W1] = w1;
+        r[b + W2] = w2;
+        r[b + POOL_COUNT] = (long) poolSerial << 32;
+        r[b + FIRST] = NIL & 0xFFFF_FFFFL;
         objects++;
         if (objects > objectIndex.length * MAX_LOAD) {
-            objectIndex = rehashObjects(grownSize(objects));
+            objectIndex = rehash(objectIndex, grownSize(objects), false);
         }
         insertCell(objectIndex, objectHash, o);
         return o;
@@ -190,30 +200,25 @@ public final class PageTable {
     // =========================================================================================
 
     public long handle(int p) {
-        return pHandle[p >>> CHUNK_SHIFT][p & CHUNK_MASK];
+        return pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + HANDLE];
     }
 
     public void setHandle(int p, long handle) {
-        pHandle[p >>> CHUNK_SHIFT][p & CHUNK_MASK] = handle;
+        pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + HANDLE] = handle;
     }
 
     public int client(int p) {
-        return Short.toUnsignedInt(pClient[p >>> CHUNK_SHIFT][p & CHUNK_MASK]);
+        return (int) pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + STAMP] & 0xFFFF;
     }
 
     public void setClient(int p, int client) {
-        pClient[p >>> CHUNK_SHIFT][p & CHUNK_MASK] = (short) client;
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int i = (p & CHUNK_MASK) * WORDS + STAMP;
+        r[i] = (r[i] & ~0xFFFFL) | (client & 0xFFFF);
     }
 
-    /** The pool serial of the page's object. */
-    public int poolOf(int p) {
-        int obj = (int) (pKey[p >>> CHUNK_SHIFT][p & CHUNK_MASK] >>> 32);
-        return oPool[obj >>> CHUNK_SHIFT][obj & CHUNK_MASK];
-    }
-
-    /** The object slot of the page. */
-    public int objectOf(int p) {
-        return (int) (pKey[p >>> CHUNK_SHIFT][p & CHUNK_MASK] >>> 32);
+    private int stamp(int p) {
+        return (int) (pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + STAMP] >>> 32);
     }
 
     public int pageCount() {
@@ -229,47 +234,51 @@ public final class PageTable {
      * list if it is on one. The slot is free afterwards; read its fields first. Caller holds the lock.
      */
     public void removePage(int p) {
-        int c = p >>> CHUNK_SHIFT, k = p & CHUNK_MASK;
-        long key = pKey[c][k];
-        if (pLruPrev[c][k] != NOT_LINKED) {
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int b = (p & CHUNK_MASK) * WORDS;
+        long key = r[b + KEY];
+        if (prevOf(r[b + LRU]) != NOT_LINKED) {
             lruUnlink(p);
         }
         deleteCell(pageIndex, mix(key), p, true);
         int obj = (int) (key >>> 32);
-        int prev = pObjPrev[c][k], next = pObjNext[c][k];
-        int oc = obj >>> CHUNK_SHIFT, ok = obj & CHUNK_MASK;
+        int prev = prevOf(r[b + OBJ]), next = nextOf(r[b + OBJ]);
+        long[] o = objectChunks[obj >>> CHUNK_SHIFT];
+        int ob = (obj & CHUNK_MASK) * WORDS;
         if (prev == NIL) {
-            oFirst[oc][ok] = next;
+            o[ob + FIRST] = next & 0xFFFF_FFFFL;
         } else {
-            pObjNext[prev >>> CHUNK_SHIFT][prev & CHUNK_MASK] = next;
+            setObjNext(prev, next);
         }
         if (next != NIL) {
-            pObjPrev[next >>> CHUNK_SHIFT][next & CHUNK_MASK] = prev;
+            setObjPrev(next, prev);
         }
-        if (--oCount[oc][ok] == 0) {
+        if ((int) --o[ob + POOL_COUNT] == 0) {
             freeObject(obj);
         }
-        pHandle[c][k] = 0;
-        pLruNext[c][k] = pageFree;
+        r[b + HANDLE] = 0;
+        r[b + LRU] = links(NOT_LINKED, pageFree);
         pageFree = p;
         pages--;
     }
 
     private void freeObject(int o) {
-        int c = o >>> CHUNK_SHIFT, k = o & CHUNK_MASK;
         deleteCell(objectIndex, objectHashOfSlot(o), o, false);
-        oFirst[c][k] = objectFree;
+        long[] r = objectChunks[o >>> CHUNK_SHIFT];
+        int b = (o & CHUNK_MASK) * WORDS;
+        r[b + POOL_COUNT] = 0;
+        r[b + FIRST] = objectFree & 0xFFFF_FFFFL;
         objectFree = o;
         objects--;
     }
 
     /** The first page of the object, or {@link #NIL}; iterate with {@link #nextInObject}. */
     public int firstPageOf(int obj) {
-        return oFirst[obj >>> CHUNK_SHIFT][obj & CHUNK_MASK];
+        return (int) objectChunks[obj >>> CHUNK_SHIFT][(obj & CHUNK_MASK) * WORDS + FIRST];
     }
 
     public int nextInObject(int p) {
-        return pObjNext[p >>> CHUNK_SHIFT][p & CHUNK_MASK];
+        return nextOf(pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + OBJ]);
     }
 
     /** Object slots whose pool is {@code poolSerial}. Caller holds the lock. */
@@ -277,8 +286,8 @@ public final class PageTable {
         int[] found = new int[8];
         int n = 0;
         for (int o = 0; o < objectCapacity; o++) {
-            int c = o >>> CHUNK_SHIFT, k = o & CHUNK_MASK;
-            if (oCount[c][k] > 0 && oPool[c][k] == poolSerial) {
+            long pc = objectChunks[o >>> CHUNK_SHIFT][(o & CHUNK_MASK) * WORDS + POOL_COUNT];
+            if ((int) pc > 0 && (int) (pc >>> 32) == poolSerial) {
                 if (n == found.length) {
                     found = Arrays.copyOf(found, n * 2);
                 }
@@ -309,46 +318,51 @@ public final class PageTable {
 
     /** Puts the page at the head of its client's list with {@code stamp}. Caller holds the lock. */
     public void lruLinkHead(int p, int stamp) {
-        int c = p >>> CHUNK_SHIFT, k = p & CHUNK_MASK;
-        int client = Short.toUnsignedInt(pClient[c][k]);
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int b = (p & CHUNK_MASK) * WORDS;
+        int client = (int) r[b + STAMP] & 0xFFFF;
         ensureClient(client);
         int head = lruHead[client];
-        pStamp[c][k] = stamp;
-        pLruPrev[c][k] = NIL;
-        pLruNext[c][k] = head;
+        r[b + STAMP] = ((long) stamp << 32) | client;
+        r[b + LRU] = links(NIL, head);
         if (head == NIL) {
             lruTail[client] = p;
             tailStamp[client] = stamp;
         } else {
-            pLruPrev[head >>> CHUNK_SHIFT][head & CHUNK_MASK] = p;
+            setLruPrev(head, p);
         }
         lruHead[client] = p;
     }
 
     /** Takes the page off its client's list. Caller holds the lock; the page is on a list. */
     public void lruUnlink(int p) {
-        int c = p >>> CHUNK_SHIFT, k = p & CHUNK_MASK;
-        int client = Short.toUnsignedInt(pClient[c][k]);
-        int prev = pLruPrev[c][k], next = pLruNext[c][k];
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int b = (p & CHUNK_MASK) * WORDS;
+        int client = (int) r[b + STAMP] & 0xFFFF;
+        int prev = prevOf(r[b + LRU]), next = nextOf(r[b + LRU]);
         if (prev == NIL) {
             lruHead[client] = next;
         } else {
-            pLruNext[prev >>> CHUNK_SHIFT][prev & CHUNK_MASK] = next;
+            setLruNext(prev, next);
         }
         if (next == NIL) {
             lruTail[client] = prev;
             if (prev != NIL) {
-                tailStamp[client] = pStamp[prev >>> CHUNK_SHIFT][prev & CHUNK_MASK];
+                tailStamp[client] = stamp(prev);
             }
         } else {
-            pLruPrev[next >>> CHUNK_SHIFT][next & CHUNK_MASK] = prev;
+            setLruPrev(next, prev);
         }
-        pLruPrev[c][k] = NOT_LINKED;
-        pLruNext[c][k] = NIL;
+        r[b + LRU] = links(NOT_LINKED, NIL);
     }
 
     public boolean lruLinked(int p) {
-        return pLruPrev[p >>> CHUNK_SHIFT][p & CHUNK_MASK] != NOT_LINKED;
+        return prevOf(pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + LRU]) != NOT_LINKED;
+    }
+
+    /** The page's more recently used neighbour, or {@link #NIL}; for tests. */
+    int lruPrevForTest(int p) {
+        return prevOf(pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + LRU]);
     }
 
     /** The least recently used page of {@code client} in this stripe, or {@link #NIL}. Caller holds the lock. */
@@ -372,16 +386,50 @@ public final class PageTable {
         if (client >= lruHead.length) {
             int n = Math.max(client + 1, lruHead.length * 2);
             int old = lruHead.length;
-            // publish tails and stamps before the larger arrays that readers see without the lock
             int[] head = Arrays.copyOf(lruHead, n);
             int[] tail = Arrays.copyOf(lruTail, n);
-            int[] stamps = Arrays.copyOf(tailStamp, n);
             Arrays.fill(head, old, n, NIL);
             Arrays.fill(tail, old, n, NIL);
             lruHead = head;
-            tailStamp = stamps;
+            tailStamp = Arrays.copyOf(tailStamp, n);
             lruTail = tail;
         }
+    }
+
+    private void setLruPrev(int p, int prev) {
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int i = (p & CHUNK_MASK) * WORDS + LRU;
+        r[i] = links(prev, nextOf(r[i]));
+    }
+
+    private void setLruNext(int p, int next) {
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int i = (p & CHUNK_MASK) * WORDS + LRU;
+        r[i] = links(prevOf(r[i]), next);
+    }
+
+    private void setObjPrev(int p, int prev) {
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int i = (p & CHUNK_MASK) * WORDS + OBJ;
+        r[i] = links(prev, nextOf(r[i]));
+    }
+
+    private void setObjNext(int p, int next) {
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        int i = (p & CHUNK_MASK) * WORDS + OBJ;
+        r[i] = links(prevOf(r[i]), next);
+    }
+
+    private static long links(int prev, int next) {
+        return ((long) prev << 32) | (next & 0xFFFF_FFFFL);
+    }
+
+    private static int prevOf(long links) {
+        return (int) (links >> 32);
+    }
+
+    private static int nextOf(long links) {
+        return (int) links;
     }
 
     // =========================================================================================
@@ -390,9 +438,7 @@ public final class PageTable {
 
     /** Bytes of heap this stripe's arrays hold (array headers excluded). */
     public long metadataBytes() {
-        long perPage = 8 + 8 + 4 + 4 + 4 + 4 + 4 + 2;
-        long perObject = 8 + 8 + 8 + 4 + 4 + 4;
-        return perPage * pageCapacity + perObject * objectCapacity
+        return 8L * WORDS * ((long) pageCapacity + objectCapacity)
                 + 4L * (pageIndex.length + objectIndex.length)
                 + 12L * lruHead.length;
     }
@@ -403,76 +449,49 @@ public final class PageTable {
 
     private int allocPage() {
         if (pageFree == NIL) {
-            growPages();
+            pageChunks = grow(pageChunks, pageCapacity, pageFree);
+            pageFree = pageCapacity;
+            pageCapacity += CHUNK;
         }
         int p = pageFree;
-        pageFree = pLruNext[p >>> CHUNK_SHIFT][p & CHUNK_MASK];
+        long[] r = pageChunks[p >>> CHUNK_SHIFT];
+        pageFree = nextOf(r[(p & CHUNK_MASK) * WORDS + LRU]);
         return p;
     }
 
-    private void growPages() {
-        int chunks = pKey.length;
-        pKey = Arrays.copyOf(pKey, chunks + 1);
-        pHandle = Arrays.copyOf(pHandle, chunks + 1);
-        pLruPrev = Arrays.copyOf(pLruPrev, chunks + 1);
-        pLruNext = Arrays.copyOf(pLruNext, chunks + 1);
-        pObjPrev = Arrays.copyOf(pObjPrev, chunks + 1);
-        pObjNext = Arrays.copyOf(pObjNext, chunks + 1);
-        pStamp = Arrays.copyOf(pStamp, chunks + 1);
-        pClient = Arrays.copyOf(pClient, chunks + 1);
-        pKey[chunks] = new long[CHUNK];
-        pHandle[chunks] = new long[CHUNK];
-        pLruPrev[chunks] = new int[CHUNK];
-        pLruNext[chunks] = new int[CHUNK];
-        pObjPrev[chunks] = new int[CHUNK];
-        pObjNext[chunks] = new int[CHUNK];
-        pStamp[chunks] = new int[CHUNK];
-        pClient[chunks] = new short[CHUNK];
-        int base = chunks << CHUNK_SHIFT;
-        int[] next = pLruNext[chunks];
-        for (int k = 0; k < CHUNK - 1; k++) {
-            next[k] = base + k + 1;
-        }
-        next[CHUNK - 1] = pageFree;
-        pageFree = base;
-        pageCapacity += CHUNK;
+    /** The free link of a free object record (kept in its FIRST word). */
+    private static int freeLink(long[] r, int b) {
+        return (int) r[b + FIRST];
     }
 
-    private void growObjects() {
-        int chunks = oW0.length;
-        oW0 = Arrays.copyOf(oW0, chunks + 1);
-        oW1 = Arrays.copyOf(oW1, chunks + 1);
-        oW2 = Arrays.copyOf(oW2, chunks + 1);
-        oPool = Arrays.copyOf(oPool, chunks + 1);
-        oFirst = Arrays.copyOf(oFirst, chunks + 1);
-        oCount = Arrays.copyOf(oCount, chunks + 1);
-        oW0[chunks] = new long[CHUNK];
-        oW1[chunks] = new long[CHUNK];
-        oW2[chunks] = new long[CHUNK];
-        oPool[chunks] = new int[CHUNK];
-        oFirst[chunks] = new int[CHUNK];
-        oCount[chunks] = new int[CHUNK];
-        int base = chunks << CHUNK_SHIFT;
-        int[] next = oFirst[chunks];
-        for (int k = 0; k < CHUNK - 1; k++) {
-            next[k] = base + k + 1;
+    /**
+     * Adds a chunk of records at slot {@code base}, threaded into a free list that ends in
+     * {@code tail}. Pages link free slots through LRU's next half, objects through FIRST.
+     */
+    private static long[][] grow(long[][] chunks, int base, int tail) {
+        long[][] grown = Arrays.copyOf(chunks, chunks.length + 1);
+        long[] r = new long[CHUNK * WORDS];
+        for (int k = 0; k < CHUNK; k++) {
+            int next = k < CHUNK - 1 ? base + k + 1 : tail;
+            r[k * WORDS + LRU] = links(NOT_LINKED, next); // page free link
+            r[k * WORDS + FIRST] = next & 0xFFFF_FFFFL;    // object free link
         }
-        next[CHUNK - 1] = objectFree;
-        objectFree = base;
-        objectCapacity += CHUNK;
+        grown[chunks.length] = r;
+        return grown;
     }
 
     // =========================================================================================
-    // Open-addressing tables of slot + 1
+    // Open-addressing tables: cell = fingerprint (8 bits) | slot + 1 (24 bits), 0 = empty
     // =========================================================================================
 
     private long pageHashOfSlot(int p) {
-        return mix(pKey[p >>> CHUNK_SHIFT][p & CHUNK_MASK]);
+        return mix(pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + KEY]);
     }
 
     private long objectHashOfSlot(int o) {
-        int c = o >>> CHUNK_SHIFT, k = o & CHUNK_MASK;
-        return objectHash(oPool[c][k], oW0[c][k], oW1[c][k], oW2[c][k]);
+        long[] r = objectChunks[o >>> CHUNK_SHIFT];
+        int b = (o & CHUNK_MASK) * WORDS;
+        return objectHash((int) (r[b + POOL_COUNT] >>> 32), r[b + W0], r[b + W1], r[b + W2]);
     }
 
     private static void insertCell(int[] table, long hash, int slot) {
@@ -480,19 +499,19 @@ public final class PageTable {
         while (table[i] != 0) {
             i = next(i, table.length);
         }
-        table[i] = slot + 1;
+        table[i] = fingerprint(hash) | (slot + 1);
     }
 
     /** Removes {@code slot}'s cell and shifts later cells of the probe run back (no tombstones). */
     private void deleteCell(int[] table, long hash, int slot, boolean pageCells) {
         int n = table.length;
         int i = position(hash, n);
-        while (table[i] != slot + 1) {
+        while ((table[i] & SLOT_MASK) != slot + 1) {
             i = next(i, n);
         }
         int hole = i;
         for (int j = next(hole, n); table[j] != 0; j = next(j, n)) {
-            int other = table[j] - 1;
+            int other = (table[j] & SLOT_MASK) - 1;
             int home = position(pageCells ? pageHashOfSlot(other) : objectHashOfSlot(other), n);
             // the cell at j may move into the hole unless its home lies cyclically in (hole, j]
             boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
@@ -504,21 +523,12 @@ public final class PageTable {
         table[hole] = 0;
     }
 
-    private int[] rehashPages(int size) {
+    private int[] rehash(int[] old, int size, boolean pageCells) {
         int[] table = new int[size];
-        for (int cell : pageIndex) {
+        for (int cell : old) {
             if (cell != 0) {
-                insertCell(table, pageHashOfSlot(cell - 1), cell - 1);
-            }
-        }
-        return table;
-    }
-
-    private int[] rehashObjects(int size) {
-        int[] table = new int[size];
-        for (int cell : objectIndex) {
-            if (cell != 0) {
-                insertCell(table, objectHashOfSlot(cell - 1), cell - 1);
+                int slot = (cell & SLOT_MASK) - 1;
+                insertCell(table, pageCells ? pageHashOfSlot(slot) : objectHashOfSlot(slot), slot);
             }
         }
         return table;
@@ -531,6 +541,11 @@ public final class PageTable {
     /** Multiply-shift range reduction of the hash's high 32 bits to [0, n). */
     private static int position(long hash, int n) {
         return (int) (((hash >>> 32) * n) >>> 32);
+    }
+
+    /** 8 bits of the hash not used by {@link #position} (which uses the high bits), in cell position. */
+    private static int fingerprint(long hash) {
+        return (int) hash & ~SLOT_MASK;
     }
 
     private static int next(int i, int n) {
