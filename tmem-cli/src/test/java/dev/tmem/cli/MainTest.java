@@ -1,0 +1,79 @@
+package dev.tmem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command tree and the exit-code contract of {@link Main}; runs no benchmark. */
+class MainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = Main.newCommandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void helpListsCommandsAndExitsZero() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: tmem", "bench");
+    }
+
+    @Test
+    void benchHelpListsSuites() {
+        assertThat(run("bench", "--help")).isZero();
+        assertThat(out.toString()).contains("Suites:", "core");
+    }
+
+    @Test
+    void benchCoreHelpNamesItsOptions() {
+        assertThat(run("bench", "core", "--help")).isZero();
+        assertThat(out.toString()).contains("--quick", "--full", "--json=PATH", "--no-metadata");
+    }
+
+    @Test
+    void versionExitsZero() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("tmem ");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("missing command", "tmem --help");
+    }
+
+    @Test
+    void missingSuiteIsAUsageError() {
+        assertThat(run("bench")).isEqualTo(2);
+        assertThat(err.toString()).contains("missing suite", "tmem bench --help");
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithoutTheWholeUsage() {
+        assertThat(run("bench", "core", "--frob")).isEqualTo(2);
+        assertThat(err.toString()).contains("--frob").doesNotContain("Usage:");
+    }
+
+    @Test
+    void quickAndFullExcludeEachOther() {
+        assertThat(run("bench", "core", "--quick", "--full")).isEqualTo(2);
+        assertThat(err.toString()).contains("mutually exclusive");
+    }
+
+    @Test
+    void failureMessageJoinsTheCauseChainWithoutRepeats() {
+        var io = new IOException("disk full");
+        assertThat(Main.Failure.describe(new IllegalStateException("bench failed", io)))
+                .isEqualTo("bench failed: disk full");
+        assertThat(Main.Failure.describe(new RuntimeException(io))).isEqualTo("java.io.IOException: disk full");
+    }
+}
