@@ -100,8 +100,7 @@ final class PageMap {
         long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
         int s = (int) ohash & stripeMask;
         if (h == PageStore.NO_HANDLE) {
-            removeForFailedPut(s, pool, oid, ohash, index);
-            client.failedPuts.increment();
+            removeForFailedPut(client, s, pool, oid, ohash, index);
             return PUT_FAILED;
         }
         boolean stored = false;
@@ -112,12 +111,7 @@ final class PageMap {
                 store.free(h);
             }
         }
-        if (stored) {
-            client.puts.increment();
-            return PUT_STORED;
-        }
-        client.failedPuts.increment();
-        return PUT_FAILED;
+        return stored ? PUT_STORED : PUT_FAILED;
     }
 
     private boolean insertOrReplace(ClientState client, Pool pool, int s, ObjectId oid, long ohash,
@@ -134,7 +128,8 @@ final class PageMap {
                 for (;;) {
                     int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
                     if (p == NIL && !t.hasRoom()) {
-                        return false; // the stripe's tables are full (PageTable.MAX_SLOTS)
+                        t.count(client.number, PageTable.FAILED_PUTS); // the stripe is full (MAX_SLOTS)
+                        return false;
                     }
                     boolean ownReplace = p != NIL && t.client(p) == client.number;
                     int pageNeed = ownReplace ? 0 : 1;
@@ -147,6 +142,7 @@ final class PageMap {
                         victim = budgetVictim();
                     } else {
                         apply(client, pool, s, t, oid, ohash, index, p, h, charge, pageNeed);
+                        t.count(client.number, PageTable.PUTS);
                         return true;
                     }
                     int vs = victim < 0 ? -1 : oldestStripeOf(victim);
@@ -154,6 +150,7 @@ final class PageMap {
                         if (p != NIL) {
                             removePage(s, t, p, pool.persistent); // a failed put leaves nothing
                         }
+                        t.count(client.number, PageTable.FAILED_PUTS);
                         return false;
                     }
                     if (vs == s) {
@@ -248,10 +245,11 @@ final class PageMap {
         }
     }
 
-    private void removeForFailedPut(int s, Pool pool, ObjectId oid, long ohash, int index) {
+    private void removeForFailedPut(ClientState client, int s, Pool pool, ObjectId oid, long ohash, int index) {
         PageTable t = stripes[s];
         t.lock.lock();
         try {
+            t.count(client.number, PageTable.FAILED_PUTS);
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
             if (p != NIL) {
                 removePage(s, t, p, pool.persistent);
@@ -289,7 +287,7 @@ final class PageMap {
             checkLive(client, pool);
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
             if (p == NIL) {
-                client.failedGets.increment();
+                t.count(client.number, PageTable.FAILED_GETS);
                 return false;
             }
             store.load(t.handle(p), dst);
@@ -299,10 +297,10 @@ final class PageMap {
                 t.lruUnlink(p);
                 t.lruLinkHead(p, clock.incrementAndGet());
             }
+            t.count(client.number, PageTable.SUCC_GETS);
         } finally {
             t.lock.unlock();
         }
-        client.succGets.increment();
         return true;
     }
 
@@ -319,10 +317,10 @@ final class PageMap {
                 removePage(s, t, p, pool.persistent);
                 removed = 1;
             }
+            t.count(client.number, PageTable.FLUSHES);
         } finally {
             t.lock.unlock();
         }
-        client.flushes.increment();
         return removed;
     }
 
@@ -336,10 +334,10 @@ final class PageMap {
             checkLive(client, pool);
             int obj = t.findObject(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash);
             removed = obj == NIL ? 0 : removeObject(s, t, obj, pool.persistent);
+            t.count(client.number, PageTable.FLUSHES);
         } finally {
             t.lock.unlock();
         }
-        client.flushes.increment();
         return removed;
     }
 
@@ -364,22 +362,42 @@ final class PageMap {
         return removed;
     }
 
-    /** Removes every page charged to the client (its pages left in shared pools). */
-    long sweepClient(ClientState client) {
-        long removed = 0;
+    /**
+     * Removes every page charged to the client (its pages left in shared pools), and takes its
+     * operation counters out of the stripes (its number will be reused).
+     *
+     * @return the client's operation counters ({@link PageTable#COUNTERS} of them)
+     */
+    long[] sweepClient(ClientState client) {
+        long[] ops = new long[PageTable.COUNTERS];
         for (int s = 0; s < stripes.length; s++) {
             PageTable t = stripes[s];
             t.lock.lock();
             try {
                 for (int p : t.pagesOfClient(client.number)) {
                     removePage(s, t, p, false); // only shared pools remain, and they are ephemeral
-                    removed++;
                 }
+                t.addCounters(client.number, ops);
+                t.clearCounters(client.number);
             } finally {
                 t.lock.unlock();
             }
         }
-        return removed;
+        return ops;
+    }
+
+    /** The client's operation counters summed over the stripes, each read under its lock. */
+    long[] counters(ClientState client) {
+        long[] ops = new long[PageTable.COUNTERS];
+        for (PageTable t : stripes) {
+            t.lock.lock();
+            try {
+                t.addCounters(client.number, ops);
+            } finally {
+                t.lock.unlock();
+            }
+        }
+        return ops;
     }
 
     private long removeObject(int s, PageTable t, int obj, boolean persistent) {
@@ -433,7 +451,7 @@ final class PageMap {
             return false;
         }
         removePage(s, t, p, false);
-        clientAt(victim).evictions.increment();
+        t.count(victim, PageTable.EVICTIONS);
         return true;
     }
 

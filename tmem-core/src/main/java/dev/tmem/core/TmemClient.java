@@ -178,8 +178,7 @@ public final class TmemClient implements AutoCloseable {
     }
 
     public ClientStats stats() {
-        engine.checkOpen(state);
-        return state.snapshot();
+        return engine.clientStats(state);
     }
 
     /**

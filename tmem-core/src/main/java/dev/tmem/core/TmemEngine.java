@@ -1,5 +1,6 @@
 package dev.tmem.core;
 
+import dev.tmem.core.internal.PageTable;
 import dev.tmem.core.spi.PageStore;
 import dev.tmem.core.store.OffHeapPageStore;
 
@@ -76,7 +77,7 @@ public final class TmemEngine implements AutoCloseable {
     private int nextPoolSerial;
     private final AtomicInteger poolCount = new AtomicInteger();
     /** Counters of closed clients (puts, failedPuts, succGets, failedGets, flushes, evictions); guarded by poolsLock. */
-    private final long[] retired = new long[6];
+    private final long[] retired = new long[PageTable.COUNTERS];
     private volatile boolean closed;
 
     private TmemEngine(Builder b) {
@@ -154,14 +155,10 @@ public final class TmemEngine implements AutoCloseable {
                 }
             }
             c.closed = true; // from here, page operations of c fail under their stripe lock
-            pages.sweepClient(c);
-            ClientStats last = c.snapshot();
-            retired[0] += last.puts();
-            retired[1] += last.failedPuts();
-            retired[2] += last.succGets();
-            retired[3] += last.failedGets();
-            retired[4] += last.flushes();
-            retired[5] += last.evictions();
+            long[] ops = pages.sweepClient(c);
+            for (int k = 0; k < retired.length; k++) {
+                retired[k] += ops[k];
+            }
             clientsByName.remove(c.name, c);
             ClientState[] all = pages.clients.clone();
             all[c.number] = null;
@@ -272,6 +269,11 @@ public final class TmemEngine implements AutoCloseable {
         Pool[] table = c.pools.clone();
         table[id] = null;
         c.pools = table;
+    }
+
+    ClientStats clientStats(ClientState c) {
+        checkOpen(c);
+        return c.snapshot(pages.counters(c));
     }
 
     PoolSpec poolSpec(ClientState c, PoolId id) {
@@ -396,12 +398,10 @@ public final class TmemEngine implements AutoCloseable {
         }
         for (ClientState c : pages.clients) {
             if (c != null) {
-                sum[0] += c.puts.sum();
-                sum[1] += c.failedPuts.sum();
-                sum[2] += c.succGets.sum();
-                sum[3] += c.failedGets.sum();
-                sum[4] += c.flushes.sum();
-                sum[5] += c.evictions.sum();
+                long[] ops = pages.counters(c);
+                for (int k = 0; k < ops.length; k++) {
+                    sum[k] += ops[k];
+                }
                 long eph = c.pagesEphemeral.get();
                 sum[6] += eph;
                 sum[7] += c.pages.get() - eph;
@@ -419,7 +419,7 @@ public final class TmemEngine implements AutoCloseable {
         List<ClientStats> all = new ArrayList<>();
         for (ClientState c : pages.clients) {
             if (c != null) {
-                all.add(c.snapshot());
+                all.add(c.snapshot(pages.counters(c)));
             }
         }
         return all;

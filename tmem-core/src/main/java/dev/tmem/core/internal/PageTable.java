@@ -78,6 +78,11 @@ public final class PageTable {
     private int objects;
     private int[] objectIndex = new int[MIN_TABLE];
 
+    /** Operation counters of this stripe, per client: {@code counters[client * COUNTERS + counter]}. */
+    public static final int PUTS = 0, FAILED_PUTS = 1, SUCC_GETS = 2, FAILED_GETS = 3, FLUSHES = 4,
+            EVICTIONS = 5, COUNTERS = 6;
+    private long[] counters = new long[0];
+
     // per-client LRU lists of this stripe, indexed by client number
     private int[] lruHead = new int[0];
     private int[] lruTail = new int[0];
@@ -436,11 +441,39 @@ public final class PageTable {
     // Accounting
     // =========================================================================================
 
+    /**
+     * Counts one {@code counter} event of {@code client}. Caller holds the lock: the counters are
+     * plain longs, so counting costs no atomic instruction on the hot path.
+     */
+    public void count(int client, int counter) {
+        int i = client * COUNTERS + counter;
+        if (i >= counters.length) {
+            counters = Arrays.copyOf(counters, Math.max(i + 1, counters.length * 2));
+        }
+        counters[i]++;
+    }
+
+    /** Adds {@code client}'s counters to {@code sums} (length {@link #COUNTERS}). Caller holds the lock. */
+    public void addCounters(int client, long[] sums) {
+        int base = client * COUNTERS;
+        for (int k = 0; k < COUNTERS && base + k < counters.length; k++) {
+            sums[k] += counters[base + k];
+        }
+    }
+
+    /** Zeroes {@code client}'s counters (its number is about to be reused). Caller holds the lock. */
+    public void clearCounters(int client) {
+        int base = client * COUNTERS;
+        if (base < counters.length) {
+            Arrays.fill(counters, base, Math.min(base + COUNTERS, counters.length), 0);
+        }
+    }
+
     /** Bytes of heap this stripe's arrays hold (array headers excluded). */
     public long metadataBytes() {
         return 8L * WORDS * ((long) pageCapacity + objectCapacity)
                 + 4L * (pageIndex.length + objectIndex.length)
-                + 12L * lruHead.length;
+                + 12L * lruHead.length + 8L * counters.length;
     }
 
     // =========================================================================================

@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,10 +29,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Implementation notes</h2>
  *
  * <p><b>Concurrency.</b> Slots are allocated and freed under the lock of a <i>shard</i>: each thread
- * allocates from the shard its id maps to, and a slab belongs to the shard that formatted it, so
- * threads on different shards never share a lock. A lock is held only to flip a bit of the slab's
- * free map; page bytes are copied outside any lock (a slot is owned by its handle from allocation to
- * free). Creating and releasing slabs (rare) takes the store's {@code slabLock}, after a shard lock
+ * allocates from the shard it was given on first use (round-robin), and a slab belongs to the shard
+ * that formatted it, so threads on different shards never share a lock. A lock is held only to flip
+ * a bit of the slab's free map; page bytes are copied outside any lock (a slot is owned by its handle
+ * from allocation to free). Creating and releasing slabs (rare) takes the store's {@code slabLock}, after a shard lock
  * when both are held.
  *
  * <p><b>Lifetime.</b> A slab whose slots are all free goes to a small cache of empty slabs (reused
@@ -61,12 +62,17 @@ public final class OffHeapPageStore implements PageStore {
     private long reserved;
     private boolean closed;
 
+    /** Threads take shards round-robin, on first use, so that two threads rarely share one. */
+    private final AtomicInteger nextShard = new AtomicInteger();
+    private final ThreadLocal<Shard> threadShard;
+
     public OffHeapPageStore() {
-        int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1);
+        int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1);
         shards = new Shard[n];
         for (int i = 0; i < n; i++) {
             shards[i] = new Shard();
         }
+        threadShard = ThreadLocal.withInitial(() -> shards[nextShard.getAndIncrement() & (n - 1)]);
     }
 
     @Override
@@ -81,8 +87,7 @@ public final class OffHeapPageStore implements PageStore {
         if (Integer.bitCount(size) != 1 || cls < 0 || cls >= CLASSES) {
             throw new IllegalArgumentException("page size must be a power of two from 4096 to 65536, was " + size);
         }
-        Shard shard = shards[(int) Thread.currentThread().threadId() & (shards.length - 1)];
-        long handle = shard.allocate(cls);
+        long handle = threadShard.get().allocate(cls);
         if (handle == NO_HANDLE) {
             return NO_HANDLE;
         }
