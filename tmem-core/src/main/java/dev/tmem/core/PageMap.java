@@ -69,7 +69,7 @@ final class PageMap {
     /** Clients by number; replaced by the engine under its poolsLock, read here without a lock. */
     volatile ClientState[] clients = new ClientState[0];
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: HashMap<Long, PinRecord>[]
     PageMap(PageStore store, long budget, int stripeCount) {
         this.store = store;
         this.budget = budget;
@@ -533,9 +533,6 @@ final class PageMap {
         t.lock.lock();
         try {
             checkLive(client, pool);
-            if (pool.state != Pool.LIVE) {
-                throw new IllegalStateException("pool " + pool.serial + " is being destroyed; cannot pin");
-            }
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
             if (p == NIL) {
                 return null;
@@ -551,9 +548,12 @@ final class PageMap {
             }
             PinRecord record = pinned[s].get(h);
             if (record == null) { // the page's pin count goes 0 -> 1: take a reference on its pool
+                if (!pool.tryTakePinRef()) {
+                    scope.close();
+                    throw new IllegalStateException("the pool is being destroyed (or the engine closed); cannot pin");
+                }
                 record = new PinRecord(p, pool);
                 pinned[s].put(h, record);
-                pool.pins.incrementAndGet();
                 pinnedPages.incrementAndGet();
                 if (t.lruLinked(p)) {
                     t.lruUnlink(p);
@@ -588,7 +588,7 @@ final class PageMap {
             t.lock.unlock();
         }
         if (release != null) {
-            release.releasePin();
+            release.releasePinRef();
         }
     }
 
@@ -662,7 +662,7 @@ final class PageMap {
 
     /** Caller holds the stripe lock: a pool that is dead, or a client that closed, is refused. */
     private static void checkLive(ClientState client, Pool pool) {
-        if (pool.state == Pool.DEAD) {
+        if (pool.dead) {
             throw PoolGoneException.INSTANCE;
         }
         if (client.closed) {

@@ -242,20 +242,20 @@ public final class TmemEngine implements AutoCloseable {
             dropPoolId(c, id);
             return 0;
         }
-        pool.state = Pool.DRAINING;
+        pool.startDraining();
         boolean drained;
         try {
-            drained = pool.awaitNoPins(pinTimeoutNanos);
+            drained = pool.awaitDrained(pinTimeoutNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
         }
         if (!drained) {
-            pool.state = Pool.LIVE;
-            throw new PinTimeoutException("pool " + id + " of client '" + c.name + "' still has " + pool.pins.get()
+            pool.stopDraining();
+            throw new PinTimeoutException("pool " + id + " of client '" + c.name + "' still has " + pool.pinnedPages()
                     + " pinned page(s) after " + TimeUnit.NANOSECONDS.toMillis(pinTimeoutNanos) + " ms; not destroyed");
         }
-        pool.state = Pool.DEAD; // before the sweep: see Pool's lifetime note
+        pool.dead = true; // before the sweep: see Pool's lifetime note
         if (pool.shared) {
             pool.attachments = 0;
             sharedPools.remove(pool.spec.sharedUuid(), pool);
@@ -302,7 +302,7 @@ public final class TmemEngine implements AutoCloseable {
         Pool[] table = c.pools;
         int v = id.value();
         Pool pool = v < table.length ? table[v] : null;
-        if (pool == null || pool.state == Pool.DEAD) {
+        if (pool == null || pool.dead) {
             throw new UnknownPoolException(c.name, v);
         }
         return pool;
@@ -450,31 +450,31 @@ public final class TmemEngine implements AutoCloseable {
             for (ClientState c : pages.clients) {
                 if (c != null) {
                     for (Pool p : c.pools) {
-                        if (p != null && p.state == Pool.LIVE) {
+                        if (p != null && !p.dead) {
                             live.add(p);
                         }
                     }
                 }
             }
-            live.forEach(p -> p.state = Pool.DRAINING);
+            live.forEach(Pool::startDraining);
             long deadline = System.nanoTime() + pinTimeoutNanos;
             for (Pool p : live) {
                 boolean drained;
                 try {
-                    drained = p.awaitNoPins(Math.max(0, deadline - System.nanoTime()));
+                    drained = p.awaitDrained(Math.max(0, deadline - System.nanoTime()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     drained = false;
                 }
                 if (!drained) {
-                    live.forEach(q -> q.state = Pool.LIVE);
+                    live.forEach(Pool::stopDraining);
                     throw new PinTimeoutException("engine still has " + pages.pinnedPages.get()
                             + " pinned page(s) after " + TimeUnit.NANOSECONDS.toMillis(pinTimeoutNanos)
                             + " ms; not closed");
                 }
             }
             closed = true;
-            live.forEach(p -> p.state = Pool.DEAD);
+            live.forEach(p -> p.dead = true);
             pages.store().close();
         } finally {
             poolsLock.unlock();

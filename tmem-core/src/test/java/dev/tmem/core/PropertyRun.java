@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -72,7 +71,6 @@ final class PropertyRun {
     private final TmemEngine engine;
     private final ReferenceModel model;
     private final OperationChecks checks;
-    private final UUID sharedUuid;
     private final ArrayDeque<String> trace = new ArrayDeque<>();
     private final Arena arena = Arena.ofConfined();
     private final Map<Integer, MemorySegment> offHeap = new HashMap<>();
@@ -87,11 +85,11 @@ final class PropertyRun {
                 .budgetBytes(budget)
                 .store(store.get())
                 .stripes(stripes[rnd.nextInt(stripes.length)])
-                .pinTimeout(Duration.ofMillis(20))
+                .pinTimeout(Duration.ofMillis(5))
                 .build();
         this.model = new ReferenceModel(budget);
         this.checks = new OperationChecks(model);
-        this.sharedUuid = new UUID(seed, 0x7e3e);
+        UUID sharedUuid = new UUID(seed, 0x7e3e);
         List<PoolSpec> small = List.of(
                 PoolSpec.ephemeral(4096), PoolSpec.shared(sharedUuid, 4096), PoolSpec.persistent(4096));
         List<PoolSpec> large = List.of(PoolSpec.ephemeral(8192), PoolSpec.persistent(8192));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>System properties: {@code tmem.seed} (the first run's seed; run {@code i} uses
  * {@code seed + i}, so a failing run is replayed with its own seed and {@code tmem.property.runs=1}),
- * {@code tmem.property.runs} (default 60) and {@code tmem.property.ops} (operations per run, default
+ * {@code tmem.property.runs} (default 100) and {@code tmem.property.ops} (operations per run, default
  * 2000). Without {@code tmem.seed} the seed is random and printed.
  *
  * <p>The check itself is checked: run on stores that are broken on purpose ({@link BrokenStores}), it
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class PropertyTest {
 
-    private static final int RUNS = Integer.getInteger("tmem.property.runs", 60);
+    private static final int RUNS = Integer.getInteger("tmem.property.runs", 100);
     private static final int OPS = Integer.getInteger("tmem.property.ops", 2000);
 
     @Test

@@ -104,7 +104,13 @@ public final class OffHeapPageStore implements PageStore {
         MemorySegment.copy(slab.segment, offset(handle), dst, 0, pageSize(handle));
     }
 
+    /**
+     * {@inheritDoc} The view is the slab's own memory, re-scoped to {@code scope} (a restricted
+     * method: run with {@code --enable-native-access}); the engine keeps the slot allocated while
+     * the scope is open.
+     */
     @Override
+    @SuppressWarnings("restricted")
     public MemorySegment view(long handle, Arena scope) {
         Slab slab = slabOf(handle);
         if (DEBUG) {
@@ -332,7 +338,7 @@ public final class OffHeapPageStore implements PageStore {
     private final class Shard {
         final ReentrantLock lock = new ReentrantLock();
         /** Per class, slabs of this shard with at least one free slot. Guarded by lock. */
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
         final ArrayDeque<Slab>[] partial = new ArrayDeque[CLASSES];
 
         Shard() {
