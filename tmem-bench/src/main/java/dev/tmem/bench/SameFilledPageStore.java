@@ -101,6 +101,12 @@ public final class SameFilledPageStore implements PageStore {
         return encode(shift - MIN_PAGE_SHIFT, index);
     }
 
+    /** The pattern is the handle: a different page needs a different handle, never in place. */
+    @Override
+    public boolean overwrite(long handle, MemorySegment page) {
+        return false;
+    }
+
     @Override
     public void load(long handle, MemorySegment dst) {
         checkOpen();

@@ -94,11 +94,20 @@ final class PageMap {
     // put
     // =========================================================================================
 
-    /** Stores {@code page} at the handle for {@code client}; see {@link TmemClient#putPage}. */
+    /**
+     * Stores {@code page} at the handle for {@code client}; see {@link TmemClient#putPage}. A page
+     * that replaces one of the client's own, unpinned pages is rewritten in place when the store can
+     * ({@link PageStore#overwrite}): no allocation, no free, no change to any charge. Otherwise the
+     * store copies the page into a new handle outside the stripe lock, and the lock is taken to link
+     * it.
+     */
     int put(ClientState client, Pool pool, ObjectId oid, int index, MemorySegment page) {
-        long h = store.store(page);
         long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
         int s = (int) ohash & stripeMask;
+        if (overwriteOwn(client, pool, s, oid, ohash, index, page)) {
+            return PUT_STORED;
+        }
+        long h = store.store(page);
         if (h == PageStore.NO_HANDLE) {
             removeForFailedPut(client, s, pool, oid, ohash, index);
             return PUT_FAILED;
@@ -112,6 +121,31 @@ final class PageMap {
             }
         }
         return stored ? PUT_STORED : PUT_FAILED;
+    }
+
+    private boolean overwriteOwn(ClientState client, Pool pool, int s, ObjectId oid, long ohash, int index,
+            MemorySegment page) {
+        PageTable t = stripes[s];
+        t.lock.lock();
+        try {
+            checkLive(client, pool);
+            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            if (p == NIL || t.client(p) != client.number) {
+                return false;
+            }
+            long h = t.handle(p);
+            if ((!pinned[s].isEmpty() && pinned[s].containsKey(h)) || !store.overwrite(h, page)) {
+                return false;
+            }
+            if (t.lruLinked(p)) {
+                t.lruUnlink(p);
+                t.lruLinkHead(p, clock.incrementAndGet());
+            }
+            t.count(client.number, PageTable.PUTS);
+            return true;
+        } finally {
+            t.lock.unlock();
+        }
     }
 
     private boolean insertOrReplace(ClientState client, Pool pool, int s, ObjectId oid, long ohash,

@@ -119,6 +119,12 @@ final class BrokenStores {
             return mine;
         }
 
+        /** Never in place: every put goes through store and free, where the breakage lives. */
+        @Override
+        public boolean overwrite(long handle, MemorySegment page) {
+            return false;
+        }
+
         @Override
         public void load(long handle, MemorySegment dst) {
             delegate.load(entries.get(handle).handle(), dst);

@@ -64,6 +64,21 @@ final class TestPageStore implements PageStore {
         return h;
     }
 
+    /**
+     * Rewrites in place only when the new page has the same charge, and never while refusing (so a
+     * refused put at a held handle still fails, as rule 4 needs).
+     */
+    @Override
+    public boolean overwrite(long handle, MemorySegment page) {
+        byte[] old = page(handle, "overwrite");
+        byte[] bytes = page.toArray(ValueLayout.JAVA_BYTE);
+        if (refuse.get() || bytes.length != old.length || chargeOf(bytes) != chargeOf(old)) {
+            return false;
+        }
+        pages.put(handle, bytes);
+        return true;
+    }
+
     private byte[] page(long handle, String op) {
         byte[] p = pages.get(handle);
         if (p == null) {

@@ -78,10 +78,16 @@ public final class PageTable {
     private int objects;
     private int[] objectIndex = new int[MIN_TABLE];
 
-    /** Operation counters of this stripe, per client: {@code counters[client * COUNTERS + counter]}. */
+    /**
+     * Operation counters of this stripe, per client: {@code counters[PAD + client * COUNTERS + counter]}.
+     * Written on every operation, so the array is padded by {@value #PAD} longs (a cache line) at each
+     * end: the stripes' arrays are allocated side by side, and without the padding two threads
+     * counting in different stripes would write the same cache line.
+     */
     public static final int PUTS = 0, FAILED_PUTS = 1, SUCC_GETS = 2, FAILED_GETS = 3, FLUSHES = 4,
             EVICTIONS = 5, COUNTERS = 6;
-    private long[] counters = new long[0];
+    private static final int PAD = 8;
+    private long[] counters = new long[2 * PAD];
 
     // per-client LRU lists of this stripe, indexed by client number
     private int[] lruHead = new int[0];
@@ -446,16 +452,16 @@ public final class PageTable {
      * plain longs, so counting costs no atomic instruction on the hot path.
      */
     public void count(int client, int counter) {
-        int i = client * COUNTERS + counter;
-        if (i >= counters.length) {
-            counters = Arrays.copyOf(counters, Math.max(i + 1, counters.length * 2));
+        int i = PAD + client * COUNTERS + counter;
+        if (i >= counters.length - PAD) {
+            counters = Arrays.copyOf(counters, Math.max(i + 1 + PAD, counters.length * 2));
         }
         counters[i]++;
     }
 
     /** Adds {@code client}'s counters to {@code sums} (length {@link #COUNTERS}). Caller holds the lock. */
     public void addCounters(int client, long[] sums) {
-        int base = client * COUNTERS;
+        int base = PAD + client * COUNTERS;
         for (int k = 0; k < COUNTERS && base + k < counters.length; k++) {
             sums[k] += counters[base + k];
         }
@@ -463,7 +469,7 @@ public final class PageTable {
 
     /** Zeroes {@code client}'s counters (its number is about to be reused). Caller holds the lock. */
     public void clearCounters(int client) {
-        int base = client * COUNTERS;
+        int base = PAD + client * COUNTERS;
         if (base < counters.length) {
             Arrays.fill(counters, base, Math.min(base + COUNTERS, counters.length), 0);
         }

@@ -38,6 +38,17 @@ public interface PageStore extends AutoCloseable {
     long store(MemorySegment page);
 
     /**
+     * Replaces the page at {@code handle} with a copy of {@code page} in place, if the store can do
+     * so without changing the handle or what it is charged (same size class, say); otherwise it
+     * changes nothing and returns {@code false}, and the engine stores the page under a new handle.
+     * The engine calls this while no one can read the handle (under its stripe lock, with the page
+     * unpinned), so the bytes may be rewritten in place.
+     *
+     * @param page the pool's page size, as for {@link #store}
+     */
+    boolean overwrite(long handle, MemorySegment page);
+
+    /**
      * Copies the page at {@code handle} into {@code dst}, whose size is the page size the page was
      * stored with.
      *

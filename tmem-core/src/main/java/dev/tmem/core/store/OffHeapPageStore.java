@@ -95,6 +95,20 @@ public final class OffHeapPageStore implements PageStore {
         return handle;
     }
 
+    /** A raw page is the same size in place: always rewritten there when the sizes match. */
+    @Override
+    public boolean overwrite(long handle, MemorySegment page) {
+        if (page.byteSize() != pageSize(handle)) {
+            return false;
+        }
+        Slab slab = slabOf(handle);
+        if (DEBUG) {
+            slab.checkAllocated(handle);
+        }
+        MemorySegment.copy(page, 0, slab.segment, offset(handle), page.byteSize());
+        return true;
+    }
+
     @Override
     public void load(long handle, MemorySegment dst) {
         Slab slab = slabOf(handle);
