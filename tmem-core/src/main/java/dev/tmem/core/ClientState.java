@@ -2,15 +2,15 @@ package dev.tmem.core;
 
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The engine's record of one client: its pools, its weight and cap, and what is charged to it.
  *
  * <p><b>Concurrency.</b> {@link #pools} is replaced under the engine's {@code poolsLock}; the
  * charges are atomics updated by whichever thread adds or removes a page of the client (the cap
- * is enforced by a compare-and-set on {@link #pages}). Operation counters (puts, gets, ...) are not
- * here: each stripe counts its own under its lock ({@code PageTable.count}), and a snapshot sums
- * them.
+ * is enforced by a compare-and-set on {@link #pages}). Operation counters are {@link LongAdder}s:
+ * each thread soon counts in a cell of its own, so counting moves no cache line between cores.
  */
 final class ClientState {
 
@@ -36,6 +36,13 @@ final class ClientState {
     /** Ephemeral pages on LRU lists (not pinned): what eviction can take from this client. */
     final AtomicLong evictable = new AtomicLong();
 
+    final LongAdder puts = new LongAdder();
+    final LongAdder failedPuts = new LongAdder();
+    final LongAdder succGets = new LongAdder();
+    final LongAdder failedGets = new LongAdder();
+    final LongAdder flushes = new LongAdder();
+    final LongAdder evictions = new LongAdder();
+
 
     ClientState(String name, int number) {
         this.name = name;
@@ -58,12 +65,12 @@ final class ClientState {
         }
     }
 
-    /** A snapshot, given the client's operation counters summed over the stripes. */
-    ClientStats snapshot(long[] ops) {
+    ClientStats snapshot() {
         long cap = capPages;
         long all = pages.get();
         long eph = pagesEphemeral.get();
-        return new ClientStats(name, ops[0], ops[1], ops[2], ops[3], ops[4], ops[5], eph, all - eph,
-                bytesStored.get(), bytesUsed.get(), weight, cap == NO_CAP ? OptionalLong.empty() : OptionalLong.of(cap));
+        return new ClientStats(name, puts.sum(), failedPuts.sum(), succGets.sum(), failedGets.sum(), flushes.sum(),
+                evictions.sum(), eph, all - eph, bytesStored.get(), bytesUsed.get(), weight,
+                cap == NO_CAP ? OptionalLong.empty() : OptionalLong.of(cap));
     }
 }

@@ -126,7 +126,7 @@ final class PageMap {
     private boolean overwriteOwn(ClientState client, Pool pool, int s, ObjectId oid, long ohash, int index,
             MemorySegment page) {
         PageTable t = stripes[s];
-        t.lock.lock();
+        long ws = t.lock.writeLock();
         try {
             checkLive(client, pool);
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
@@ -141,10 +141,10 @@ final class PageMap {
                 t.lruUnlink(p);
                 t.lruLinkHead(p, clock.incrementAndGet());
             }
-            t.count(client.number, PageTable.PUTS);
+            client.puts.increment();
             return true;
         } finally {
-            t.lock.unlock();
+            t.lock.unlockWrite(ws);
         }
     }
 
@@ -156,13 +156,14 @@ final class PageMap {
         for (;;) {
             int blockedOn = -1;
             int blockedVictim = -1;
-            t.lock.lock();
+            long vws;
+            long ws = t.lock.writeLock();
             try {
                 checkLive(client, pool);
                 for (;;) {
                     int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
                     if (p == NIL && !t.hasRoom()) {
-                        t.count(client.number, PageTable.FAILED_PUTS); // the stripe is full (MAX_SLOTS)
+                        client.failedPuts.increment(); // the stripe is full (MAX_SLOTS)
                         return false;
                     }
                     boolean ownReplace = p != NIL && t.client(p) == client.number;
@@ -176,7 +177,7 @@ final class PageMap {
                         victim = budgetVictim();
                     } else {
                         apply(client, pool, s, t, oid, ohash, index, p, h, charge, pageNeed);
-                        t.count(client.number, PageTable.PUTS);
+                        client.puts.increment();
                         return true;
                     }
                     int vs = victim < 0 ? -1 : oldestStripeOf(victim);
@@ -184,16 +185,16 @@ final class PageMap {
                         if (p != NIL) {
                             removePage(s, t, p, pool.persistent); // a failed put leaves nothing
                         }
-                        t.count(client.number, PageTable.FAILED_PUTS);
+                        client.failedPuts.increment();
                         return false;
                     }
                     if (vs == s) {
                         fruitless += evictTail(s, victim) ? 0 : 1;
-                    } else if (stripes[vs].lock.tryLock()) {
+                    } else if ((vws = stripes[vs].lock.tryWriteLock()) != 0) {
                         try {
                             fruitless += evictTail(vs, victim) ? 0 : 1;
                         } finally {
-                            stripes[vs].lock.unlock();
+                            stripes[vs].lock.unlockWrite(vws);
                         }
                     } else {
                         blockedOn = vs;
@@ -202,15 +203,15 @@ final class PageMap {
                     }
                 }
             } finally {
-                t.lock.unlock();
+                t.lock.unlockWrite(ws);
             }
             // evict under the other stripe's lock without holding ours, then start over
             PageTable other = stripes[blockedOn];
-            other.lock.lock();
+            long ows = other.lock.writeLock();
             try {
                 fruitless += evictTail(blockedOn, blockedVictim) ? 0 : 1;
             } finally {
-                other.lock.unlock();
+                other.lock.unlockWrite(ows);
             }
         }
     }
@@ -281,15 +282,15 @@ final class PageMap {
 
     private void removeForFailedPut(ClientState client, int s, Pool pool, ObjectId oid, long ohash, int index) {
         PageTable t = stripes[s];
-        t.lock.lock();
+        long ws = t.lock.writeLock();
         try {
-            t.count(client.number, PageTable.FAILED_PUTS);
+            client.failedPuts.increment();
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
             if (p != NIL) {
                 removePage(s, t, p, pool.persistent);
             }
         } finally {
-            t.lock.unlock();
+            t.lock.unlockWrite(ws);
         }
     }
 
@@ -311,17 +312,36 @@ final class PageMap {
     // get, flush
     // =========================================================================================
 
-    /** See {@link TmemClient#getPage}; the page is removed on a private ephemeral hit or {@code remove}. */
+    private static final int HIT = 1, MISS = 0, RETRY = -1, RETRY_CLOBBERED = -2;
+
+    /**
+     * See {@link TmemClient#getPage}; the page is removed on a private ephemeral hit or an exclusive
+     * persistent one. A get that changes nothing (persistent, not exclusive: frontswap's loads, the
+     * server's GET) first runs as an optimistic read of the stripe: it writes no shared cache line,
+     * so gets on many threads do not slow each other. If a writer got in meanwhile, it falls back to
+     * the write lock.
+     */
     boolean get(ClientState client, Pool pool, ObjectId oid, int index, MemorySegment dst, boolean exclusive) {
         long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
         int s = (int) ohash & stripeMask;
         PageTable t = stripes[s];
-        t.lock.lock();
+        int optimistic = RETRY;
+        if (pool.persistent && !exclusive) {
+            optimistic = optimisticGet(client, pool, t, oid, ohash, index, dst);
+            if (optimistic == HIT || optimistic == MISS) {
+                (optimistic == HIT ? client.succGets : client.failedGets).increment();
+                return optimistic == HIT;
+            }
+        }
+        long ws = t.lock.writeLock();
         try {
             checkLive(client, pool);
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
             if (p == NIL) {
-                t.count(client.number, PageTable.FAILED_GETS);
+                if (optimistic == RETRY_CLOBBERED) {
+                    dst.fill((byte) 0); // never leave bytes read from a slot that was being changed
+                }
+                client.failedGets.increment();
                 return false;
             }
             store.load(t.handle(p), dst);
@@ -331,11 +351,40 @@ final class PageMap {
                 t.lruUnlink(p);
                 t.lruLinkHead(p, clock.incrementAndGet());
             }
-            t.count(client.number, PageTable.SUCC_GETS);
+            client.succGets.increment();
         } finally {
-            t.lock.unlock();
+            t.lock.unlockWrite(ws);
         }
         return true;
+    }
+
+    /**
+     * A get under an optimistic read stamp: HIT or MISS when the stamp validated after everything it
+     * read (so the result is what a locked get would have seen at that instant), else RETRY, or
+     * RETRY_CLOBBERED if it had already copied possibly changing bytes into {@code dst}.
+     */
+    private int optimisticGet(ClientState client, Pool pool, PageTable t, ObjectId oid, long ohash, int index,
+            MemorySegment dst) {
+        long stamp = t.lock.tryOptimisticRead();
+        if (stamp == 0 || pool.dead || client.closed) {
+            return RETRY;
+        }
+        boolean copied = false;
+        try {
+            int p = t.findPageOptimistic(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            long h = p == NIL ? PageStore.NO_HANDLE : t.handle(p);
+            if (!t.lock.validate(stamp)) {
+                return RETRY;
+            }
+            if (h == PageStore.NO_HANDLE) {
+                return MISS;
+            }
+            copied = true;
+            store.load(h, dst); // the handle may be freed and reused meanwhile: validated below
+            return t.lock.validate(stamp) ? HIT : RETRY_CLOBBERED;
+        } catch (RuntimeException raced) { // stale arrays, or a slab given back under the copy
+            return copied ? RETRY_CLOBBERED : RETRY;
+        }
     }
 
     int flushPage(ClientState client, Pool pool, ObjectId oid, int index) {
@@ -343,7 +392,7 @@ final class PageMap {
         int s = (int) ohash & stripeMask;
         PageTable t = stripes[s];
         int removed = 0;
-        t.lock.lock();
+        long ws = t.lock.writeLock();
         try {
             checkLive(client, pool);
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
@@ -351,9 +400,9 @@ final class PageMap {
                 removePage(s, t, p, pool.persistent);
                 removed = 1;
             }
-            t.count(client.number, PageTable.FLUSHES);
+            client.flushes.increment();
         } finally {
-            t.lock.unlock();
+            t.lock.unlockWrite(ws);
         }
         return removed;
     }
@@ -363,14 +412,14 @@ final class PageMap {
         int s = (int) ohash & stripeMask;
         PageTable t = stripes[s];
         long removed;
-        t.lock.lock();
+        long ws = t.lock.writeLock();
         try {
             checkLive(client, pool);
             int obj = t.findObject(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash);
             removed = obj == NIL ? 0 : removeObject(s, t, obj, pool.persistent);
-            t.count(client.number, PageTable.FLUSHES);
+            client.flushes.increment();
         } finally {
-            t.lock.unlock();
+            t.lock.unlockWrite(ws);
         }
         return removed;
     }
@@ -384,54 +433,31 @@ final class PageMap {
         long removed = 0;
         for (int s = 0; s < stripes.length; s++) {
             PageTable t = stripes[s];
-            t.lock.lock();
+            long ws = t.lock.writeLock();
             try {
                 for (int obj : t.objectsOfPool(pool.serial)) {
                     removed += removeObject(s, t, obj, pool.persistent);
                 }
             } finally {
-                t.lock.unlock();
+                t.lock.unlockWrite(ws);
             }
         }
         return removed;
     }
 
-    /**
-     * Removes every page charged to the client (its pages left in shared pools), and takes its
-     * operation counters out of the stripes (its number will be reused).
-     *
-     * @return the client's operation counters ({@link PageTable#COUNTERS} of them)
-     */
-    long[] sweepClient(ClientState client) {
-        long[] ops = new long[PageTable.COUNTERS];
+    /** Removes every page charged to the client (its pages left in shared pools). */
+    void sweepClient(ClientState client) {
         for (int s = 0; s < stripes.length; s++) {
             PageTable t = stripes[s];
-            t.lock.lock();
+            long ws = t.lock.writeLock();
             try {
                 for (int p : t.pagesOfClient(client.number)) {
                     removePage(s, t, p, false); // only shared pools remain, and they are ephemeral
                 }
-                t.addCounters(client.number, ops);
-                t.clearCounters(client.number);
             } finally {
-                t.lock.unlock();
+                t.lock.unlockWrite(ws);
             }
         }
-        return ops;
-    }
-
-    /** The client's operation counters summed over the stripes, each read under its lock. */
-    long[] counters(ClientState client) {
-        long[] ops = new long[PageTable.COUNTERS];
-        for (PageTable t : stripes) {
-            t.lock.lock();
-            try {
-                t.addCounters(client.number, ops);
-            } finally {
-                t.lock.unlock();
-            }
-        }
-        return ops;
     }
 
     private long removeObject(int s, PageTable t, int obj, boolean persistent) {
@@ -485,7 +511,7 @@ final class PageMap {
             return false;
         }
         removePage(s, t, p, false);
-        t.count(victim, PageTable.EVICTIONS);
+        clientAt(victim).evictions.increment();
         return true;
     }
 
@@ -564,7 +590,7 @@ final class PageMap {
         long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
         int s = (int) ohash & stripeMask;
         PageTable t = stripes[s];
-        t.lock.lock();
+        long ws = t.lock.writeLock();
         try {
             checkLive(client, pool);
             int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
@@ -597,14 +623,14 @@ final class PageMap {
             record.count++;
             return new Pin(s, h, scope, view);
         } finally {
-            t.lock.unlock();
+            t.lock.unlockWrite(ws);
         }
     }
 
     private void unpin(int s, long h) {
         PageTable t = stripes[s];
         Pool release = null;
-        t.lock.lock();
+        long ws = t.lock.writeLock();
         try {
             PinRecord record = pinned[s].get(h);
             if (--record.count == 0) { // 1 -> 0: drop the pool reference
@@ -619,7 +645,7 @@ final class PageMap {
                 }
             }
         } finally {
-            t.lock.unlock();
+            t.lock.unlockWrite(ws);
         }
         if (release != null) {
             release.releasePinRef();
@@ -707,11 +733,11 @@ final class PageMap {
     long metadataBytes() {
         long sum = 0;
         for (PageTable t : stripes) {
-            t.lock.lock();
+            long ws = t.lock.writeLock();
             try {
                 sum += t.metadataBytes();
             } finally {
-                t.lock.unlock();
+                t.lock.unlockWrite(ws);
             }
         }
         return sum;

@@ -1,6 +1,5 @@
 package dev.tmem.core;
 
-import dev.tmem.core.internal.PageTable;
 import dev.tmem.core.spi.PageStore;
 import dev.tmem.core.store.OffHeapPageStore;
 
@@ -77,7 +76,7 @@ public final class TmemEngine implements AutoCloseable {
     private int nextPoolSerial;
     private final AtomicInteger poolCount = new AtomicInteger();
     /** Counters of closed clients (puts, failedPuts, succGets, failedGets, flushes, evictions); guarded by poolsLock. */
-    private final long[] retired = new long[PageTable.COUNTERS];
+    private final long[] retired = new long[6];
     private volatile boolean closed;
 
     private TmemEngine(Builder b) {
@@ -155,10 +154,14 @@ public final class TmemEngine implements AutoCloseable {
                 }
             }
             c.closed = true; // from here, page operations of c fail under their stripe lock
-            long[] ops = pages.sweepClient(c);
-            for (int k = 0; k < retired.length; k++) {
-                retired[k] += ops[k];
-            }
+            pages.sweepClient(c);
+            ClientStats last = c.snapshot();
+            retired[0] += last.puts();
+            retired[1] += last.failedPuts();
+            retired[2] += last.succGets();
+            retired[3] += last.failedGets();
+            retired[4] += last.flushes();
+            retired[5] += last.evictions();
             clientsByName.remove(c.name, c);
             ClientState[] all = pages.clients.clone();
             all[c.number] = null;
@@ -273,7 +276,7 @@ public final class TmemEngine implements AutoCloseable {
 
     ClientStats clientStats(ClientState c) {
         checkOpen(c);
-        return c.snapshot(pages.counters(c));
+        return c.snapshot();
     }
 
     PoolSpec poolSpec(ClientState c, PoolId id) {
@@ -398,10 +401,13 @@ public final class TmemEngine implements AutoCloseable {
         }
         for (ClientState c : pages.clients) {
             if (c != null) {
-                long[] ops = pages.counters(c);
-                for (int k = 0; k < ops.length; k++) {
-                    sum[k] += ops[k];
-                }
+                ClientStats cs = c.snapshot();
+                sum[0] += cs.puts();
+                sum[1] += cs.failedPuts();
+                sum[2] += cs.succGets();
+                sum[3] += cs.failedGets();
+                sum[4] += cs.flushes();
+                sum[5] += cs.evictions();
                 long eph = c.pagesEphemeral.get();
                 sum[6] += eph;
                 sum[7] += c.pages.get() - eph;
@@ -419,7 +425,7 @@ public final class TmemEngine implements AutoCloseable {
         List<ClientStats> all = new ArrayList<>();
         for (ClientState c : pages.clients) {
             if (c != null) {
-                all.add(c.snapshot(pages.counters(c)));
+                all.add(c.snapshot());
             }
         }
         return all;

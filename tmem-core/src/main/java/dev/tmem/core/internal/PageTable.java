@@ -1,7 +1,7 @@
 package dev.tmem.core.internal;
 
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * One stripe of the engine's handle-to-page map: the objects whose (pool, oid) hash to this stripe,
@@ -63,8 +63,11 @@ public final class PageTable {
     private static final int KEY = 0, HANDLE = 1, LRU = 2, OBJ = 3, STAMP = 4;
     private static final int W0 = 0, W1 = 1, W2 = 2, POOL_COUNT = 3, FIRST = 4;
 
-    /** Guards every field of this stripe. */
-    public final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Guards every field of this stripe: changes hold its write lock; reads hold it too, or run as
+     * optimistic reads ({@link #findPageOptimistic}) validated against it.
+     */
+    public final StampedLock lock = new StampedLock();
 
     private long[][] pageChunks = new long[0][];
     private int pageCapacity;
@@ -77,17 +80,6 @@ public final class PageTable {
     private int objectFree = NIL;
     private int objects;
     private int[] objectIndex = new int[MIN_TABLE];
-
-    /**
-     * Operation counters of this stripe, per client: {@code counters[PAD + client * COUNTERS + counter]}.
-     * Written on every operation, so the array is padded by {@value #PAD} longs (a cache line) at each
-     * end: the stripes' arrays are allocated side by side, and without the padding two threads
-     * counting in different stripes would write the same cache line.
-     */
-    public static final int PUTS = 0, FAILED_PUTS = 1, SUCC_GETS = 2, FAILED_GETS = 3, FLUSHES = 4,
-            EVICTIONS = 5, COUNTERS = 6;
-    private static final int PAD = 8;
-    private long[] counters = new long[2 * PAD];
 
     // per-client LRU lists of this stripe, indexed by client number
     private int[] lruHead = new int[0];
@@ -102,6 +94,56 @@ public final class PageTable {
     public int findPage(int poolSerial, long w0, long w1, long w2, long objectHash, int index) {
         int obj = findObject(poolSerial, w0, w1, w2, objectHash);
         return obj == NIL ? NIL : findPageOfObject(obj, index);
+    }
+
+    /**
+     * {@link #findPage} as an optimistic read: without the lock, while a writer may be changing the
+     * tables. The result means something only if {@code lock.validate(stamp)} succeeds afterwards.
+     * Racing a writer, it may read stale arrays and throw an {@link IndexOutOfBoundsException} (the
+     * caller treats that as a failed validation); probing is bounded, so it always returns.
+     */
+    public int findPageOptimistic(int poolSerial, long w0, long w1, long w2, long objectHash, int index) {
+        int[] objTable = objectIndex;
+        int fp = fingerprint(objectHash);
+        int i = position(objectHash, objTable.length);
+        int obj = NIL;
+        for (int probes = 0; probes < objTable.length; probes++, i = next(i, objTable.length)) {
+            int cell = objTable[i];
+            if (cell == 0) {
+                return NIL;
+            }
+            if ((cell & ~SLOT_MASK) == fp) {
+                int o = (cell & SLOT_MASK) - 1;
+                long[] r = objectChunks[o >>> CHUNK_SHIFT];
+                int b = (o & CHUNK_MASK) * WORDS;
+                if (r[b + W0] == w0 && r[b + W1] == w1 && r[b + W2] == w2
+                        && (int) (r[b + POOL_COUNT] >>> 32) == poolSerial) {
+                    obj = o;
+                    break;
+                }
+            }
+        }
+        if (obj == NIL) {
+            return NIL;
+        }
+        long key = pageKey(obj, index);
+        long hash = mix(key);
+        int pfp = fingerprint(hash);
+        int[] table = pageIndex;
+        int j = position(hash, table.length);
+        for (int probes = 0; probes < table.length; probes++, j = next(j, table.length)) {
+            int cell = table[j];
+            if (cell == 0) {
+                return NIL;
+            }
+            if ((cell & ~SLOT_MASK) == pfp) {
+                int p = (cell & SLOT_MASK) - 1;
+                if (pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + KEY] == key) {
+                    return p;
+                }
+            }
+        }
+        return NIL;
     }
 
     /** The slot of the object (pool, oid), or {@link #NIL}. Caller holds the lock. */
@@ -447,39 +489,11 @@ public final class PageTable {
     // Accounting
     // =========================================================================================
 
-    /**
-     * Counts one {@code counter} event of {@code client}. Caller holds the lock: the counters are
-     * plain longs, so counting costs no atomic instruction on the hot path.
-     */
-    public void count(int client, int counter) {
-        int i = PAD + client * COUNTERS + counter;
-        if (i >= counters.length - PAD) {
-            counters = Arrays.copyOf(counters, Math.max(i + 1 + PAD, counters.length * 2));
-        }
-        counters[i]++;
-    }
-
-    /** Adds {@code client}'s counters to {@code sums} (length {@link #COUNTERS}). Caller holds the lock. */
-    public void addCounters(int client, long[] sums) {
-        int base = PAD + client * COUNTERS;
-        for (int k = 0; k < COUNTERS && base + k < counters.length; k++) {
-            sums[k] += counters[base + k];
-        }
-    }
-
-    /** Zeroes {@code client}'s counters (its number is about to be reused). Caller holds the lock. */
-    public void clearCounters(int client) {
-        int base = PAD + client * COUNTERS;
-        if (base < counters.length) {
-            Arrays.fill(counters, base, Math.min(base + COUNTERS, counters.length), 0);
-        }
-    }
-
     /** Bytes of heap this stripe's arrays hold (array headers excluded). */
     public long metadataBytes() {
         return 8L * WORDS * ((long) pageCapacity + objectCapacity)
                 + 4L * (pageIndex.length + objectIndex.length)
-                + 12L * lruHead.length + 8L * counters.length;
+                + 12L * lruHead.length;
     }
 
     // =========================================================================================
