@@ -24,16 +24,18 @@ import static dev.tmem.core.internal.PageTable.NIL;
  * {@code flushObject}, runs under one stripe lock: operations on one handle are linearizable, and
  * operations on objects of different stripes do not contend.
  *
- * <p><b>Lock order.</b> {@code TmemEngine.poolsLock} -> stripe lock -> the page store's own locks. A
- * thread holds at most one stripe lock while it blocks; a put that must evict from another stripe
- * only {@code tryLock}s it, and if that fails, drops its own lock, evicts under the other, and starts
- * over. The monitor of a {@link Pool} (pin waits) is never held with a stripe lock.
+ * <p><b>Lock order.</b> {@code TmemEngine.poolsLock} -> stripe write lock -> the page store's own
+ * locks. A thread holds at most one stripe lock while it blocks; a put that must evict from another
+ * stripe only {@code tryWriteLock}s it, and if that fails, drops its own lock, evicts under the
+ * other, and starts over. The monitor of a {@link Pool} (pin waits) is never held with a stripe lock.
  *
- * <p><b>What each lock guards.</b> A stripe lock guards its {@link PageTable} and its pin registry
- * ({@link #pinned}); page bytes are read from the store (load, view) only under the stripe lock of
- * their page, so a handle is never freed while read. Charges are atomics: the budget is reserved by a
- * compare-and-set on {@link #bytesUsed}, a cap by one on the client's page count, before the page is
- * added; so neither is ever exceeded, even transiently.
+ * <p><b>What each lock guards.</b> A stripe's {@code StampedLock} guards its {@link PageTable} and
+ * its pin registry ({@link #pinned}). Every change holds the write lock. Page bytes are read from the
+ * store (load, view) under the write lock of their stripe, so a handle is never freed while read,
+ * except by an optimistic get ({@link #optimisticGet}), which may read a slot that is being freed and
+ * reused but then fails its validation and discards what it read. Charges are atomics: the budget is
+ * reserved by a compare-and-set on {@link #bytesUsed}, a cap by one on the client's page count,
+ * before the page is added; so neither is ever exceeded, even transiently.
  *
  * <p><b>Eviction.</b> A put that does not fit evicts ephemeral pages until it fits: from the client
  * most over its weighted share for the budget, from the putting client itself for its cap. Each
@@ -52,7 +54,11 @@ final class PageMap {
     static final int PUT_FAILED = 0;
     static final int PUT_STORED = 1;
 
-    private static final int MAX_FRUITLESS_EVICTIONS = 16;
+    /**
+     * Evictions that found nothing to take (other threads took the tails first) before a put gives
+     * up; each retry re-checks the reservation first, so this only bounds a put racing many evictors.
+     */
+    private static final int MAX_FRUITLESS_EVICTIONS = 64;
 
     private final PageStore store;
     private final long budget;
