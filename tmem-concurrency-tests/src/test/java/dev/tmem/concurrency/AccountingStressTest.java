@@ -12,6 +12,7 @@ import dev.tmem.core.PoolSpec;
 import dev.tmem.core.TmemClient;
 import dev.tmem.core.TmemEngine;
 import dev.tmem.core.TmemStats;
+import dev.tmem.core.store.OffHeapPageStore;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,6 +163,9 @@ class AccountingStressTest {
             }
             assertThat(pages).as("sum of clients' pages").isEqualTo(st.pages());
             assertThat(used).as("sum of clients' bytesUsed").isEqualTo(st.bytesUsed());
+            OffHeapPageStore store = (OffHeapPageStore) engine.store();
+            assertThat(store.liveHandles()).as("store handles vs pages held (a leak or a double free)")
+                    .isEqualTo(st.pages());
 
             assertThat(owner.destroyPool(persistent)).isEqualTo(persistentPages);
             assertThat(eph.destroyPool(ephemeral) + shared1.destroyPool(s1) + shared2.destroyPool(s2))
@@ -170,6 +174,7 @@ class AccountingStressTest {
             assertThat(empty.pages()).isZero();
             assertThat(empty.bytesUsed()).isZero();
             assertThat(empty.bytesStored()).isZero();
+            assertThat(store.liveHandles()).as("store handles left after every pool is gone").isZero();
         }
     }
 
