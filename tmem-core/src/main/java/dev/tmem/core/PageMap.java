@@ -29,10 +29,11 @@ import static dev.tmem.core.internal.PageTable.NIL;
  * stripe only {@code tryWriteLock}s it, and if that fails, drops its own lock, evicts under the
  * other, and starts over. The monitor of a {@link Pool} (pin waits) is never held with a stripe lock.
  *
- * <p><b>What each lock guards.</b> A stripe's {@code StampedLock} guards its {@link PageTable} and
- * its pin registry ({@link #pinned}). Every change holds the write lock. Page bytes are read from the
- * store (load, view) under the write lock of their stripe, so a handle is never freed while read,
- * except by an optimistic get ({@link #optimisticGet}), which may read a slot that is being freed and
+ * <p><b>What each lock guards.</b> A stripe's {@link dev.tmem.core.internal.StripeLock} (a
+ * sequence lock: exclusive writes, optimistic reads) guards its {@link PageTable} and its pin
+ * registry ({@link #pinned}). Every change holds the write lock. Page bytes are read from the store
+ * (load, view) under the write lock of their stripe, so a handle is never freed while read, except
+ * by an optimistic get ({@link #optimisticGet}), which may read a slot that is being freed and
  * reused but then fails its validation and discards what it read. Charges are atomics: the budget is
  * reserved by a compare-and-set on {@link #bytesUsed}, a cap by one on the client's page count,
  * before the page is added; so neither is ever exceeded, even transiently.

@@ -1,7 +1,6 @@
 package dev.tmem.core.internal;
 
 import java.util.Arrays;
-import java.util.concurrent.locks.StampedLock;
 
 /**
  * One stripe of the engine's handle-to-page map: the objects whose (pool, oid) hash to this stripe,
@@ -67,7 +66,7 @@ public final class PageTable {
      * Guards every field of this stripe: changes hold its write lock; reads hold it too, or run as
      * optimistic reads ({@link #findPageOptimistic}) validated against it.
      */
-    public final StampedLock lock = new StampedLock();
+    public final StripeLock lock = new StripeLock();
 
     private long[][] pageChunks = new long[0][];
     private int pageCapacity;
