@@ -25,10 +25,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
         synopsisSubcommandLabel = "COMMAND",
         versionProvider = Main.Version.class,
         description = "Transcendent memory for the JVM: benchmarks and tools.",
-        subcommands = {BenchCommand.class},
+        subcommands = {BenchCommand.class, CorpusCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
-            "  TMEM_HOME       base of default output paths such as target/bench/;",
+            "  TMEM_HOME       base of default output paths (target/bench/, target/corpus/);",
             "                  ./tmem sets it to the repository root (else: current dir)",
             "  TMEM_JAVA_OPTS  extra JVM flags for ./tmem to pass",
             "  TMEM_DEBUG=1    print the stack trace of an error",

@@ -24,7 +24,7 @@ class MainTest {
     @Test
     void helpListsCommandsAndExitsZero() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: tmem", "bench");
+        assertThat(out.toString()).contains("Usage: tmem", "bench", "corpus");
     }
 
     @Test
@@ -37,6 +37,30 @@ class MainTest {
     void benchCoreHelpNamesItsOptions() {
         assertThat(run("bench", "core", "--help")).isZero();
         assertThat(out.toString()).contains("--quick", "--full", "--json=PATH", "--no-metadata");
+    }
+
+    @Test
+    void corpusHelpListsBuild() {
+        assertThat(run("corpus", "--help")).isZero();
+        assertThat(out.toString()).contains("Commands:", "build");
+    }
+
+    @Test
+    void corpusBuildHelpNamesItsOptions() {
+        assertThat(run("corpus", "build", "--help")).isZero();
+        assertThat(out.toString()).contains("--pages=N", "--seed=S", "--out=DIR", "--rebuild", "--no-heap-dump");
+    }
+
+    @Test
+    void corpusBuildRejectsPagesOutOfRangeAsAUsageError() {
+        assertThat(run("corpus", "build", "--pages", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--pages must be 1..", "tmem corpus build --help");
+    }
+
+    @Test
+    void missingCorpusCommandIsAUsageError() {
+        assertThat(run("corpus")).isEqualTo(2);
+        assertThat(err.toString()).contains("missing command", "tmem corpus --help");
     }
 
     @Test
