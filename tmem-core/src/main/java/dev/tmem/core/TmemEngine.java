@@ -155,13 +155,7 @@ public final class TmemEngine implements AutoCloseable {
             }
             c.closed = true; // from here, page operations of c fail under their stripe lock
             pages.sweepClient(c);
-            ClientStats last = c.snapshot();
-            retired[0] += last.puts();
-            retired[1] += last.failedPuts();
-            retired[2] += last.succGets();
-            retired[3] += last.failedGets();
-            retired[4] += last.flushes();
-            retired[5] += last.evictions();
+            addOperations(retired, c.snapshot());
             clientsByName.remove(c.name, c);
             ClientState[] all = pages.clients.clone();
             all[c.number] = null;
@@ -401,13 +395,7 @@ public final class TmemEngine implements AutoCloseable {
         }
         for (ClientState c : pages.clients) {
             if (c != null) {
-                ClientStats cs = c.snapshot();
-                sum[0] += cs.puts();
-                sum[1] += cs.failedPuts();
-                sum[2] += cs.succGets();
-                sum[3] += cs.failedGets();
-                sum[4] += cs.flushes();
-                sum[5] += cs.evictions();
+                addOperations(sum, c.snapshot());
                 long eph = c.pagesEphemeral.get();
                 sum[6] += eph;
                 sum[7] += c.pages.get() - eph;
@@ -417,6 +405,16 @@ public final class TmemEngine implements AutoCloseable {
         return new TmemStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8],
                 pages.bytesUsed.get(), pages.budget(), clientsByName.size(), poolCount.get(),
                 pages.metadataBytes());
+    }
+
+    /** Adds a client's operation counters to {@code sums[0..5]}: puts, failed puts, hits, misses, flushes, evictions. */
+    private static void addOperations(long[] sums, ClientStats cs) {
+        sums[0] += cs.puts();
+        sums[1] += cs.failedPuts();
+        sums[2] += cs.succGets();
+        sums[3] += cs.failedGets();
+        sums[4] += cs.flushes();
+        sums[5] += cs.evictions();
     }
 
     /** Snapshots of every live client, by client number. */

@@ -212,7 +212,7 @@ public final class PageTable {
         r[b + OBJ] = links(NIL, first);
         r[b + STAMP] = client & 0xFFFF;
         if (first != NIL) {
-            setObjPrev(first, p);
+            setPrev(first, OBJ, p);
         }
         o[ob + FIRST] = p & 0xFFFF_FFFFL;
         o[ob + POOL_COUNT]++;
@@ -300,10 +300,10 @@ public final class PageTable {
         if (prev == NIL) {
             o[ob + FIRST] = next & 0xFFFF_FFFFL;
         } else {
-            setObjNext(prev, next);
+            setNext(prev, OBJ, next);
         }
         if (next != NIL) {
-            setObjPrev(next, prev);
+            setPrev(next, OBJ, prev);
         }
         if ((int) --o[ob + POOL_COUNT] == 0) {
             freeObject(obj);
@@ -381,7 +381,7 @@ public final class PageTable {
             lruTail[client] = p;
             tailStamp[client] = stamp;
         } else {
-            setLruPrev(head, p);
+            setPrev(head, LRU, p);
         }
         lruHead[client] = p;
     }
@@ -395,7 +395,7 @@ public final class PageTable {
         if (prev == NIL) {
             lruHead[client] = next;
         } else {
-            setLruNext(prev, next);
+            setNext(prev, LRU, next);
         }
         if (next == NIL) {
             lruTail[client] = prev;
@@ -403,7 +403,7 @@ public final class PageTable {
                 tailStamp[client] = stamp(prev);
             }
         } else {
-            setLruPrev(next, prev);
+            setPrev(next, LRU, prev);
         }
         r[b + LRU] = links(NOT_LINKED, NIL);
     }
@@ -448,27 +448,17 @@ public final class PageTable {
         }
     }
 
-    private void setLruPrev(int p, int prev) {
+    /** Sets the prev half of link word {@code word} (LRU or OBJ) of page {@code p}. */
+    private void setPrev(int p, int word, int prev) {
         long[] r = pageChunks[p >>> CHUNK_SHIFT];
-        int i = (p & CHUNK_MASK) * WORDS + LRU;
+        int i = (p & CHUNK_MASK) * WORDS + word;
         r[i] = links(prev, nextOf(r[i]));
     }
 
-    private void setLruNext(int p, int next) {
+    /** Sets the next half of link word {@code word} (LRU or OBJ) of page {@code p}. */
+    private void setNext(int p, int word, int next) {
         long[] r = pageChunks[p >>> CHUNK_SHIFT];
-        int i = (p & CHUNK_MASK) * WORDS + LRU;
-        r[i] = links(prevOf(r[i]), next);
-    }
-
-    private void setObjPrev(int p, int prev) {
-        long[] r = pageChunks[p >>> CHUNK_SHIFT];
-        int i = (p & CHUNK_MASK) * WORDS + OBJ;
-        r[i] = links(prev, nextOf(r[i]));
-    }
-
-    private void setObjNext(int p, int next) {
-        long[] r = pageChunks[p >>> CHUNK_SHIFT];
-        int i = (p & CHUNK_MASK) * WORDS + OBJ;
+        int i = (p & CHUNK_MASK) * WORDS + word;
         r[i] = links(prevOf(r[i]), next);
     }
 
