@@ -65,6 +65,24 @@ public final class BenchJson {
         Files.writeString(file, toJson(rows));
     }
 
+    /**
+     * Fails now, with a message naming {@code file}, if {@link #write} could not write it later:
+     * called before a long run so that a bad path does not cost the run.
+     */
+    public static void checkWritable(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new IOException("cannot write results to " + file + ": it is a directory");
+        }
+        try {
+            Path parent = target.getParent();
+            Files.createDirectories(parent);
+            Files.deleteIfExists(Files.createTempFile(parent, ".write-check", ".tmp"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IOException("cannot write results to " + file + ": " + e, e);
+        }
+    }
+
     /** Reads rows written by {@link #write}: each as an ordered map of its JSON fields. */
     @SuppressWarnings("unchecked")
     public static List<Map<String, Object>> read(Path file) throws IOException {

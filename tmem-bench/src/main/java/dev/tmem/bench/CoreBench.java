@@ -87,6 +87,7 @@ public final class CoreBench {
 
     /** Runs the suite, prints progress and a table to out, writes the JSON rows; returns the rows. */
     public static List<BenchRow> run(Options options, PrintStream out) throws Exception {
+        BenchJson.checkWritable(options.jsonOut());
         Plan plan = options.quick() ? Plan.QUICK : Plan.FULL;
         List<Case> cases = cases();
         int total = cases.size() + (options.measureMetadata() ? 1 : 0);

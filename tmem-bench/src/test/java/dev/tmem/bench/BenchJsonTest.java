@@ -79,4 +79,23 @@ class BenchJsonTest {
             }
         });
     }
+
+    @org.junit.jupiter.api.Test
+    void checkWritable_failsEarlyAndNamesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path blocker = java.nio.file.Files.writeString(dir.resolve("file"), "x");
+        java.nio.file.Path underAFile = blocker.resolve("core.json");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchJson.checkWritable(underAFile))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining(underAFile.toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchJson.checkWritable(dir))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("is a directory");
+        java.nio.file.Path ok = dir.resolve("a/b/core.json");
+        BenchJson.checkWritable(ok);
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.isDirectory(ok.getParent())).isTrue();
+        try (var left = java.nio.file.Files.list(ok.getParent())) {
+            org.assertj.core.api.Assertions.assertThat(left).as("no probe file left behind").isEmpty();
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.tmem.cli;
 
 import dev.tmem.bench.CoreBench;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -46,10 +45,6 @@ final class BenchCoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path out = json.toAbsolutePath().normalize();
-        Path dir = out.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
         CoreBench.run(new CoreBench.Options(!length.full, out, !noMetadata), System.out);
         System.out.flush();
         return 0;
