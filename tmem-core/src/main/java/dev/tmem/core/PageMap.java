@@ -187,13 +187,17 @@ final class PageMap {
                         client.puts.increment();
                         return true;
                     }
-                    int vs = victim < 0 ? -1 : oldestStripeOf(victim);
-                    if (vs < 0 || fruitless > MAX_FRUITLESS_EVICTIONS) {
+                    if (victim < 0 || fruitless > MAX_FRUITLESS_EVICTIONS) {
                         if (p != NIL) {
                             removePage(s, t, p, pool.persistent); // a failed put leaves nothing
                         }
                         client.failedPuts.increment();
                         return false;
+                    }
+                    int vs = oldestStripeOf(victim);
+                    if (vs < 0) { // the victim's pages went meanwhile (hints read without locks): look again
+                        fruitless++;
+                        continue;
                     }
                     if (vs == s) {
                         fruitless += evictTail(s, victim) ? 0 : 1;
