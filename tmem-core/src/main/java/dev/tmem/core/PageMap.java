@@ -51,10 +51,6 @@ import static dev.tmem.core.internal.PageTable.NIL;
  */
 final class PageMap {
 
-    /** A put could not make room (budget or cap). */
-    static final int PUT_FAILED = 0;
-    static final int PUT_STORED = 1;
-
     /**
      * Evictions that found nothing to take (other threads took the tails first) before a put gives
      * up; each retry re-checks the reservation first, so this only bounds a put racing many evictors.
@@ -106,18 +102,18 @@ final class PageMap {
      * that replaces one of the client's own, unpinned pages is rewritten in place when the store can
      * ({@link PageStore#overwrite}): no allocation, no free, no change to any charge. Otherwise the
      * store copies the page into a new handle outside the stripe lock, and the lock is taken to link
-     * it.
+     * it. Returns whether the page was stored.
      */
-    int put(ClientState client, Pool pool, ObjectId oid, int index, MemorySegment page) {
+    boolean put(ClientState client, Pool pool, ObjectId oid, int index, MemorySegment page) {
         long ohash = PageTable.objectHash(pool.serial, oid.w0(), oid.w1(), oid.w2());
         int s = (int) ohash & stripeMask;
         if (overwriteOwn(client, pool, s, oid, ohash, index, page)) {
-            return PUT_STORED;
+            return true;
         }
         long h = store.store(page);
         if (h == PageStore.NO_HANDLE) {
             removeForFailedPut(client, s, pool, oid, ohash, index);
-            return PUT_FAILED;
+            return false;
         }
         boolean stored = false;
         try {
@@ -127,7 +123,7 @@ final class PageMap {
                 store.free(h);
             }
         }
-        return stored ? PUT_STORED : PUT_FAILED;
+        return stored;
     }
 
     private boolean overwriteOwn(ClientState client, Pool pool, int s, ObjectId oid, long ohash, int index,
@@ -382,7 +378,7 @@ final class PageMap {
         }
         boolean copied = false;
         try {
-            int p = t.findPageOptimistic(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
             long h = p == NIL ? PageStore.NO_HANDLE : t.handle(p);
             if (!t.lock.validate(stamp)) {
                 return RETRY;

@@ -315,7 +315,7 @@ public final class TmemEngine implements AutoCloseable {
         int idx = PageIndex.check(index);
         checkPageArgument("page", page, pool);
         try {
-            return pages.put(c, pool, oid, idx, page) == PageMap.PUT_STORED;
+            return pages.put(c, pool, oid, idx, page);
         } catch (PageMap.PoolGoneException e) {
             throw new UnknownPoolException(c.name, id.value());
         }

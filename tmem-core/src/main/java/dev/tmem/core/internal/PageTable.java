@@ -64,7 +64,7 @@ public final class PageTable {
 
     /**
      * Guards every field of this stripe: changes hold its write lock; reads hold it too, or run as
-     * optimistic reads ({@link #findPageOptimistic}) validated against it.
+     * optimistic reads ({@link #findPage}) validated against it.
      */
     public final StripeLock lock = new StripeLock();
 
@@ -89,68 +89,28 @@ public final class PageTable {
     // Lookup and insertion
     // =========================================================================================
 
-    /** The slot of the page at (pool, oid, index), or {@link #NIL}. Caller holds the lock. */
+    /**
+     * The slot of the page at (pool, oid, index), or {@link #NIL}. Caller holds the lock, or runs an
+     * optimistic read: then the result means something only if {@code lock.validate(stamp)} succeeds
+     * afterwards, and racing a writer it may read stale arrays and throw an
+     * {@link IndexOutOfBoundsException} (the caller treats that as a failed validation). Probing is
+     * bounded by the table's length, so it always returns.
+     */
     public int findPage(int poolSerial, long w0, long w1, long w2, long objectHash, int index) {
         int obj = findObject(poolSerial, w0, w1, w2, objectHash);
         return obj == NIL ? NIL : findPageOfObject(obj, index);
     }
 
-    /**
-     * {@link #findPage} as an optimistic read: without the lock, while a writer may be changing the
-     * tables. The result means something only if {@code lock.validate(stamp)} succeeds afterwards.
-     * Racing a writer, it may read stale arrays and throw an {@link IndexOutOfBoundsException} (the
-     * caller treats that as a failed validation); probing is bounded, so it always returns.
-     */
-    public int findPageOptimistic(int poolSerial, long w0, long w1, long w2, long objectHash, int index) {
-        int[] objTable = objectIndex;
-        int fp = fingerprint(objectHash);
-        int i = position(objectHash, objTable.length);
-        int obj = NIL;
-        for (int probes = 0; probes < objTable.length; probes++, i = next(i, objTable.length)) {
-            int cell = objTable[i];
-            if (cell == 0) {
-                return NIL;
-            }
-            if ((cell & ~SLOT_MASK) == fp) {
-                int o = (cell & SLOT_MASK) - 1;
-                long[] r = objectChunks[o >>> CHUNK_SHIFT];
-                int b = (o & CHUNK_MASK) * WORDS;
-                if (r[b + W0] == w0 && r[b + W1] == w1 && r[b + W2] == w2
-                        && (int) (r[b + POOL_COUNT] >>> 32) == poolSerial) {
-                    obj = o;
-                    break;
-                }
-            }
-        }
-        if (obj == NIL) {
-            return NIL;
-        }
-        long key = pageKey(obj, index);
-        long hash = mix(key);
-        int pfp = fingerprint(hash);
-        int[] table = pageIndex;
-        int j = position(hash, table.length);
-        for (int probes = 0; probes < table.length; probes++, j = next(j, table.length)) {
-            int cell = table[j];
-            if (cell == 0) {
-                return NIL;
-            }
-            if ((cell & ~SLOT_MASK) == pfp) {
-                int p = (cell & SLOT_MASK) - 1;
-                if (pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + KEY] == key) {
-                    return p;
-                }
-            }
-        }
-        return NIL;
-    }
-
-    /** The slot of the object (pool, oid), or {@link #NIL}. Caller holds the lock. */
+    /** The slot of the object (pool, oid), or {@link #NIL}; as {@link #findPage} for locking. */
     public int findObject(int poolSerial, long w0, long w1, long w2, long objectHash) {
         int[] table = objectIndex;
         int fp = fingerprint(objectHash);
         int i = position(objectHash, table.length);
-        for (int cell; (cell = table[i]) != 0; i = next(i, table.length)) {
+        for (int probes = 0; probes < table.length; probes++, i = next(i, table.length)) {
+            int cell = table[i];
+            if (cell == 0) {
+                return NIL;
+            }
             if ((cell & ~SLOT_MASK) == fp) {
                 int o = (cell & SLOT_MASK) - 1;
                 long[] r = objectChunks[o >>> CHUNK_SHIFT];
@@ -170,7 +130,11 @@ public final class PageTable {
         int fp = fingerprint(hash);
         int[] table = pageIndex;
         int i = position(hash, table.length);
-        for (int cell; (cell = table[i]) != 0; i = next(i, table.length)) {
+        for (int probes = 0; probes < table.length; probes++, i = next(i, table.length)) {
+            int cell = table[i];
+            if (cell == 0) {
+                return NIL;
+            }
             if ((cell & ~SLOT_MASK) == fp) {
                 int p = (cell & SLOT_MASK) - 1;
                 if (pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * WORDS + KEY] == key) {
