@@ -5,12 +5,12 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /** Argument checks and segment-to-buffer views shared by the codecs. */
-final class Pages {
+public final class Pages {
 
     private Pages() {}
 
     /** Returns {@code pageSize} if it is a page size (a power of two, 4096..65536), else throws. */
-    static int checkPageSize(long pageSize) {
+    public static int checkPageSize(long pageSize) {
         if (pageSize < Codec.MIN_PAGE_SIZE || pageSize > Codec.MAX_PAGE_SIZE || Long.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException("page size must be a power of two from " + Codec.MIN_PAGE_SIZE
                     + " to " + Codec.MAX_PAGE_SIZE + ", was " + pageSize);

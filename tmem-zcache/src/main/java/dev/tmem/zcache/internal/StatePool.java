@@ -24,14 +24,14 @@ import java.util.function.Supplier;
  * <p><b>Lifetime.</b> Pooled states go when the pool becomes unreachable; each state must free its
  * native memory then by itself (a {@link java.lang.ref.Cleaner}, see {@link ZstdCodec}).
  */
-final class StatePool<T> {
+public final class StatePool<T> {
 
     private final AtomicReferenceArray<T> slots;
     private final int mask;
     private final Supplier<? extends T> factory;
     private final Consumer<? super T> discard;
 
-    StatePool(Supplier<? extends T> factory, Consumer<? super T> discard) {
+    public StatePool(Supplier<? extends T> factory, Consumer<? super T> discard) {
         int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 8 - 1);
         this.slots = new AtomicReferenceArray<>(n);
         this.mask = n - 1;
@@ -39,7 +39,7 @@ final class StatePool<T> {
         this.discard = discard;
     }
 
-    T acquire() {
+    public T acquire() {
         int i = home();
         T t = slots.getAcquire(i);
         if (t != null && slots.compareAndSet(i, t, null)) {
@@ -48,7 +48,7 @@ final class StatePool<T> {
         return factory.get();
     }
 
-    void release(T t) {
+    public void release(T t) {
         if (!slots.compareAndSet(home(), null, t)) {
             discard.accept(t);
         }
