@@ -29,9 +29,12 @@ import java.util.function.Consumer;
  */
 final class Harness {
 
-    /** The budget charge of one raw page: the page itself plus the engine's per-page overhead. */
+    /**
+     * The budget charge of one incompressible page (most test pages are; see {@link PageContent}): the
+     * store's charge for it (the page size in the raw store) plus the engine's per-page overhead.
+     */
     static long cost(int pageSize) {
-        return pageSize + (long) TmemEngine.PAGE_OVERHEAD_BYTES;
+        return TestStores.incompressibleCharge(pageSize) + TmemEngine.PAGE_OVERHEAD_BYTES;
     }
 
     /** A budget that holds exactly {@code pages} raw pages of {@code pageSize}. */
@@ -67,9 +70,7 @@ final class Harness {
 
     Harness(long budget, TestPageStore store, Consumer<TmemEngine.Builder> config) {
         TmemEngine.Builder b = TmemEngine.builder().budgetBytes(budget);
-        if (store != null) {
-            b.store(store);
-        }
+        b.store(store != null ? store : TestStores.create());
         config.accept(b);
         this.engine = b.build();
         this.budget = budget;
@@ -344,7 +345,7 @@ final class Harness {
 
     /**
      * After each test: the engine holds exactly the pages that can still be got, each equal to the
-     * last put there; the charges add up (each raw page costs pageSize + PAGE_OVERHEAD_BYTES); the
+     * last put there; the charges add up (each page costs the store's charge + PAGE_OVERHEAD_BYTES); the
      * budget holds; per-client stats add up to the global ones; the store holds no more pages than
      * the engine accounts for and saw no use after free.
      */
@@ -359,6 +360,7 @@ final class Harness {
 
         long present = 0;
         long presentPersistent = 0;
+        long stored = 0;
         long charged = 0;
         for (Map.Entry<HandleKey, Expect> en : expect.entrySet()) {
             HandleKey k = en.getKey();
@@ -380,13 +382,19 @@ final class Harness {
                 if (e.persistent) {
                     presentPersistent++;
                 }
-                long storeCharge = testStore == null ? got.length : testStore.chargeOf(got);
-                charged += storeCharge;
+                if (testStore == null) {
+                    TestStores.Sizes sz = TestStores.sizes(got);
+                    stored += sz.stored();
+                    charged += sz.charged();
+                } else {
+                    stored += testStore.chargeOf(got);
+                    charged += testStore.chargeOf(got);
+                }
             }
         }
         assertThat(s.pages()).as("pages held = pages that can be got").isEqualTo(present);
         assertThat(s.pagesPersistent()).as("pagesPersistent").isEqualTo(presentPersistent);
-        assertThat(s.bytesStored()).as("bytesStored = sum of the store's sizes").isEqualTo(charged);
+        assertThat(s.bytesStored()).as("bytesStored = sum of the store's sizes").isEqualTo(stored);
         assertThat(s.bytesUsed()).as("bytesUsed = sum of (charge + PAGE_OVERHEAD_BYTES)")
                 .isEqualTo(charged + present * TmemEngine.PAGE_OVERHEAD_BYTES);
 

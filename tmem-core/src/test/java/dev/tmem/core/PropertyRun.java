@@ -79,7 +79,7 @@ final class PropertyRun {
     private PropertyRun(long seed, Supplier<PageStore> store) {
         this.rnd = new SplittableRandom(seed);
         int budgetPages = 12 + rnd.nextInt(29);
-        long budget = budgetPages * cost(4096) + rnd.nextInt(4096);
+        long budget = budgetPages * Harness.cost(4096) + rnd.nextInt(4096);
         int[] stripes = {1, 2, 64};
         this.engine = TmemEngine.builder()
                 .budgetBytes(budget)
@@ -217,8 +217,9 @@ final class PropertyRun {
 
         // What the budget and the cap allow, from what the model knows for sure.
         long persistentOthers = model.persistentBytes()
-                - (old != null && p.persistent() ? cost(ps) : 0);
-        boolean budgetRoom = persistentOthers + cost(ps) <= model.budget;
+                - (old != null && p.persistent() ? old.charge() : 0);
+        long charge = cost(bytes);
+        boolean budgetRoom = persistentOthers + charge <= model.budget;
         // Cap: replacing one of the client's own pages adds none, so the cap cannot refuse it;
         // otherwise the client needs room for one more page beside its persistent ones.
         long ownPersistent = model.counts(c)[0];
@@ -250,7 +251,7 @@ final class PropertyRun {
         }
         if (!ok && mustSucceed) {
             throw new AssertionError("put refused although evicting ephemeral pages makes room"
-                    + " (persistent bytes " + persistentOthers + " + " + cost(ps) + " <= budget "
+                    + " (persistent bytes " + persistentOthers + " + " + charge + " <= budget "
                     + model.budget + "; " + c + " own persistent " + ownPersistent + ", cap "
                     + c.cap + ")");
         }

@@ -33,7 +33,7 @@ class PropertyTest {
                 + " (replay with -Dtmem.seed=" + base + ")");
         long puts = 0, failedPuts = 0, hits = 0, misses = 0, evictions = 0;
         for (int i = 0; i < RUNS; i++) {
-            TmemStats s = PropertyRun.check(base + i, OPS, OffHeapPageStore::new);
+            TmemStats s = PropertyRun.check(base + i, OPS, TestStores::create);
             puts += s.puts();
             failedPuts += s.failedPuts();
             hits += s.succGets();

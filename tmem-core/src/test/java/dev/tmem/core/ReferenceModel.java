@@ -42,12 +42,21 @@ final class ReferenceModel {
         Presence presence = Presence.PRESENT;
         int pins;
         boolean orphan;
+        /** What the page costs against the budget in the store under test (computed once). */
+        private long charge = -1;
 
         Page(Pool pool, Key key, long seq, Client owner) {
             this.pool = pool;
             this.key = key;
             this.seq = seq;
             this.owner = owner;
+        }
+
+        long charge() {
+            if (charge < 0) {
+                charge = cost(bytes());
+            }
+            return charge;
         }
 
         byte[] bytes() {
@@ -138,8 +147,9 @@ final class ReferenceModel {
         this.budget = budget;
     }
 
-    static long cost(int pageSize) {
-        return pageSize + TmemEngine.PAGE_OVERHEAD_BYTES;
+    /** What a page with these bytes costs against the budget in the store under test. */
+    static long cost(byte[] page) {
+        return TestStores.sizes(page).charged() + TmemEngine.PAGE_OVERHEAD_BYTES;
     }
 
     Client addClient(String name, TmemClient api, List<PoolSpec> kinds) {
@@ -273,7 +283,9 @@ final class ReferenceModel {
         long bytes = 0;
         for (Pool p : allPools()) {
             if (p.persistent()) {
-                bytes += p.pages.size() * cost(p.spec.pageSize());
+                for (Page page : p.pages.values()) {
+                    bytes += page.charge();
+                }
             }
         }
         return bytes;
