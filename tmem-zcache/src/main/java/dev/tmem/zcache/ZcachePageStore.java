@@ -25,8 +25,9 @@ import java.util.zip.CRC32C;
  * which copies it into a slot of its size class under that class's lock. Pages whose codec has no
  * checksum of its own (lz4, none) and raw pages carry a CRC-32C of their stored bytes.
  *
- * <p><b>A get.</b> The stored bytes are copied out under the class's lock into the scratch buffer,
- * checked, and decompressed (or copied) into the caller's page outside the lock. Corrupt bytes throw
+ * <p><b>A get.</b> The stored bytes are checked and decompressed (or copied) in place into the
+ * caller's page, under the read lock of their size class: loads of a class run together, and no
+ * store, free or compaction of that class changes or moves the bytes meanwhile. Corrupt bytes throw
  * {@link CorruptPageException}; they are never returned as a page.
  *
  * <p><b>Memory.</b> {@link #reservedBytes()} ({@code bytes_used}) is every chunk held, free space in
@@ -115,7 +116,7 @@ public final class ZcachePageStore implements PageStore {
                 n = pageSize;
             }
             boolean checked = kind == EntryLayout.KIND_RAW || !codec.checksummed();
-            int crc = checked ? s.crc(src, n) : 0;
+            int crc = checked ? crc32c(src.asSlice(0, n)) : 0;
             long h = heap.store(src, n, EntryLayout.word1(kind, code, n, checked, crc));
             if (h == NO_HANDLE) {
                 poolLimitHit.increment();
@@ -164,29 +165,34 @@ public final class ZcachePageStore implements PageStore {
             SameFilled.fill(dst, patterns.pattern(e));
             return;
         }
-        Scratch s = scratch.acquire();
-        try {
-            long w1 = heap.copyOut(handle, s.buffer);
-            checkPageSize(EntryLayout.pageCode(w1), pageSize);
-            int n = EntryLayout.length(w1);
-            if (EntryLayout.checked(w1) && s.crc(s.buffer, n) != EntryLayout.crc(w1)) {
-                corruptPages.increment();
-                throw new CorruptPageException(name, "stored bytes fail their CRC-32C (handle "
-                        + Long.toHexString(handle) + ", " + n + " bytes)");
-            }
-            if (EntryLayout.kind(w1) == EntryLayout.KIND_RAW) {
-                MemorySegment.copy(s.buffer, 0, dst, 0, n);
-                return;
-            }
-            try {
-                codec.decompress(s.buffer.asSlice(0, n), dst);
-            } catch (CorruptPageException e) {
-                corruptPages.increment();
-                throw e;
-            }
-        } finally {
-            scratch.release(s);
+        heap.read(handle, (stored, w1) -> decode(handle, stored, w1, dst));
+    }
+
+    /** Checks and decodes a stored page into {@code dst}, under its class's read lock. */
+    private void decode(long handle, MemorySegment stored, long w1, MemorySegment dst) {
+        checkPageSize(EntryLayout.pageCode(w1), (int) dst.byteSize());
+        int n = (int) stored.byteSize();
+        if (EntryLayout.checked(w1) && crc32c(stored) != EntryLayout.crc(w1)) {
+            corruptPages.increment();
+            throw new CorruptPageException(name, "stored bytes fail their CRC-32C (handle "
+                    + Long.toHexString(handle) + ", " + n + " bytes)");
         }
+        if (EntryLayout.kind(w1) == EntryLayout.KIND_RAW) {
+            MemorySegment.copy(stored, 0, dst, 0, n);
+            return;
+        }
+        try {
+            codec.decompress(stored, dst);
+        } catch (CorruptPageException e) {
+            corruptPages.increment();
+            throw e;
+        }
+    }
+
+    private static int crc32c(MemorySegment bytes) {
+        CRC32C crc = new CRC32C(); // a few words: escape analysis keeps it off the heap
+        crc.update(bytes.asByteBuffer());
+        return (int) crc.getValue();
     }
 
     private static void checkPageSize(int pageCode, int dstSize) {
@@ -282,19 +288,12 @@ public final class ZcachePageStore implements PageStore {
         return name + config.toParams();
     }
 
-    /** Per-thread scratch: a buffer for one compressed page and a CRC-32C. */
+    /** Per-thread scratch: a buffer for one compressed page. */
     private static final class Scratch {
         final MemorySegment buffer;
-        final CRC32C crc = new CRC32C();
 
         Scratch(int bytes) {
             buffer = Arena.ofAuto().allocate(bytes, 64);
-        }
-
-        int crc(MemorySegment src, int length) {
-            crc.reset();
-            crc.update(src.asSlice(0, length).asByteBuffer());
-            return (int) crc.getValue();
         }
     }
 }

@@ -43,13 +43,21 @@ public final class ObjectHeap implements AutoCloseable {
         return HandleLayout.object(c, e);
     }
 
+    /** Reads a stored object in place; see {@link #read}. */
+    @FunctionalInterface
+    public interface Reader {
+        /** {@code stored} is valid only until this returns. */
+        void read(MemorySegment stored, long word1);
+    }
+
     /**
-     * Copies the object of {@code handle} into {@code dst} and returns its entry word 1.
+     * Hands the object of {@code handle}, in place, with its entry word 1 to {@code reader}, which
+     * runs under its class's read lock: the bytes neither change nor move until it returns.
      *
      * @throws IllegalStateException if {@code handle} is not a live object of this heap
      */
-    public long copyOut(long handle, MemorySegment dst) {
-        return classOf(handle).copyOut(HandleLayout.entry(handle), dst);
+    public void read(long handle, Reader reader) {
+        classOf(handle).read(HandleLayout.entry(handle), reader);
     }
 
     /** Entry word 1 of a live handle (read without a lock: see {@link EntryTable}). */
@@ -132,7 +140,7 @@ public final class ObjectHeap implements AutoCloseable {
             if (c == null) {
                 continue;
             }
-            c.lock.lock();
+            long stamp = c.lock.readLock();
             try {
                 objects += c.live();
                 slots += c.capacity();
@@ -141,7 +149,7 @@ public final class ObjectHeap implements AutoCloseable {
                 moved += c.objectsMoved;
                 freed += c.slabsFreed;
             } finally {
-                c.lock.unlock();
+                c.lock.unlockRead(stamp);
             }
         }
         long relocated;

@@ -2,7 +2,7 @@ package dev.tmem.zcache.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * One size class: its entries, its slabs, and the lock that guards them. Objects are stored,
@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SizeClass {
 
-    final ReentrantLock lock = new ReentrantLock();
+    /** Write mode for every change; read mode for {@link #read}, so loads of one class run together. */
+    final StampedLock lock = new StampedLock();
     final int index;
     final int size;
     final int objectsPerSlab;
@@ -47,7 +48,7 @@ public final class SizeClass {
      * @return the entry, or -1 if a new slab was needed and the budget had no room for it
      */
     int store(MemorySegment src, int length, long word1, ChunkAllocator chunks, MemoryBudget budget) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             Slab slab = partialHead;
             if (slab == null) {
@@ -65,43 +66,43 @@ public final class SizeClass {
             entries.set(e, EntryLayout.word0(slab.id, slot), word1);
             return e;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     /**
-     * Copies the bytes of entry {@code e} into {@code dst} and returns its word 1.
+     * Hands the stored bytes of entry {@code e}, in place, and its word 1 to {@code reader}, under the
+     * read lock: no one changes or moves them until it returns, and loads of the class run together.
      *
      * @throws IllegalStateException if {@code e} is not a live entry (a stale or foreign handle)
      */
-    long copyOut(int e, MemorySegment dst) {
-        lock.lock();
+    void read(int e, ObjectHeap.Reader reader) {
+        long stamp = lock.readLock();
         try {
             long w1 = liveWord1(e);
             long w0 = entries.word0(e);
             Slab slab = slabs[EntryLayout.slab(w0)];
-            MemorySegment.copy(slab.memory, (long) EntryLayout.slot(w0) * size, dst, 0, EntryLayout.length(w1));
-            return w1;
+            reader.read(slab.memory.asSlice((long) EntryLayout.slot(w0) * size, EntryLayout.length(w1)), w1);
         } finally {
-            lock.unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     /** The stored bytes of live entry {@code e}, in place (for tests that damage them). */
     MemorySegment memoryOf(int e) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             long w1 = liveWord1(e);
             long w0 = entries.word0(e);
             return slabs[EntryLayout.slab(w0)].memory.asSlice((long) EntryLayout.slot(w0) * size, EntryLayout.length(w1));
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     /** Frees entry {@code e} and its slot; returns its word 1. */
     long free(int e, ChunkAllocator chunks, MemoryBudget budget) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             long w1 = liveWord1(e);
             long w0 = entries.word0(e);
@@ -115,11 +116,11 @@ public final class SizeClass {
             if (slab.used == 0) {
                 freeSlab(slab, chunks, budget); // the chunk allocator's spare absorbs put/free churn
             } else if (shouldCompact()) {
-                compact(chunks, budget);
+                compactLocked(chunks, budget);
             }
             return w1;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -133,42 +134,46 @@ public final class SizeClass {
      * and frees the emptied ones. Returns the slabs freed.
      */
     int compact(ChunkAllocator chunks, MemoryBudget budget) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
-            Slab[] open = new Slab[slabCount];
-            int n = 0;
-            for (Slab s = partialHead; s != null; s = s.next) {
-                open[n++] = s;
-            }
-            Arrays.sort(open, 0, n, (a, b) -> Integer.compare(a.used, b.used));
-            int lo = 0, hi = n - 1, freed = 0;
-            while (lo < hi) {
-                Slab src = open[lo], dst = open[hi];
-                if (src.used == 0) {
-                    freeSlab(src, chunks, budget);
-                    freed++;
-                    lo++;
-                } else if (dst.full()) {
-                    unlinkPartial(dst);
-                    hi--;
-                } else {
-                    moveOne(src, dst);
-                }
-            }
-            for (int i = lo; i < n; i++) { // the last destination may have filled on the last move
-                if (open[i].used == 0) {
-                    freeSlab(open[i], chunks, budget);
-                    freed++;
-                } else if (open[i].full()) {
-                    unlinkPartial(open[i]);
-                }
-            }
-            compactions++;
-            slabsFreed += freed;
-            return freed;
+            return compactLocked(chunks, budget);
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
+    }
+
+    private int compactLocked(ChunkAllocator chunks, MemoryBudget budget) {
+        Slab[] open = new Slab[slabCount];
+        int n = 0;
+        for (Slab s = partialHead; s != null; s = s.next) {
+            open[n++] = s;
+        }
+        Arrays.sort(open, 0, n, (a, b) -> Integer.compare(a.used, b.used));
+        int lo = 0, hi = n - 1, freed = 0;
+        while (lo < hi) {
+            Slab src = open[lo], dst = open[hi];
+            if (src.used == 0) {
+                freeSlab(src, chunks, budget);
+                freed++;
+                lo++;
+            } else if (dst.full()) {
+                unlinkPartial(dst);
+                hi--;
+            } else {
+                moveOne(src, dst);
+            }
+        }
+        for (int i = lo; i < n; i++) { // the last destination may have filled on the last move
+            if (open[i].used == 0) {
+                freeSlab(open[i], chunks, budget);
+                freed++;
+            } else if (open[i].full()) {
+                unlinkPartial(open[i]);
+            }
+        }
+        compactions++;
+        slabsFreed += freed;
+        return freed;
     }
 
     /**
@@ -176,11 +181,11 @@ public final class SizeClass {
      * lower chunk has room. Returns whether it moved.
      */
     boolean relocate(Slab slab, Chunk from, ChunkAllocator chunks) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             return chunks.relocate(slab, from);
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
