@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * <b>Property:</b> under concurrent put, get, pin, flushPage, flushObject and destroy-and-recreate
@@ -38,7 +39,6 @@ class HandleIsolationStressTest {
     private static final int OBJECTS = 3;
     private static final int INDICES = 8;
     private static final int PAGE = 4096;
-    private static final long BUDGET = 32L * (PAGE + TmemEngine.PAGE_OVERHEAD_BYTES);
 
     /** One pool as the test names it; its id changes when it is destroyed and recreated. */
     private static final class Slot {
@@ -56,8 +56,10 @@ class HandleIsolationStressTest {
         }
     }
 
-    @Test
-    void getReturnsWholePagesOfItsOwnHandleOnly() throws InterruptedException {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void getReturnsWholePagesOfItsOwnHandleOnly(StoreKind kind) throws InterruptedException {
+        final long budget = 32L * kind.maxCost(PAGE);
         Outcomes o = new Outcomes("handle isolation")
                 .declare("HIT_OWN_HANDLE", ACCEPTABLE, "whole page put at this handle")
                 .declare("MISS", ACCEPTABLE, "evicted, flushed, taken, or never put")
@@ -73,7 +75,7 @@ class HandleIsolationStressTest {
                 .declare("BAD_FLUSH_COUNT", FORBIDDEN, "flushPage > 1 or flushObject > indices")
                 .declare("OVER_BUDGET", FORBIDDEN, "stats().bytesUsed() > budget when sampled");
 
-        try (TmemEngine engine = TmemEngine.builder().budgetBytes(BUDGET).stripes(4).build()) {
+        try (TmemEngine engine = TmemEngine.builder().store(kind.create()).budgetBytes(budget).stripes(4).build()) {
             UUID uuid = UUID.randomUUID();
             List<Slot> slots = List.of(
                     new Slot(1, engine.client("ephemeral"), PoolSpec.ephemeral(PAGE)),
@@ -146,7 +148,7 @@ class HandleIsolationStressTest {
             bodies.add(s -> {
                 while (s.running()) {
                     TmemStats st = engine.stats();
-                    if (st.bytesUsed() > BUDGET) {
+                    if (st.bytesUsed() > budget) {
                         o.record("OVER_BUDGET", st.toString());
                     }
                     Thread.sleep(1);

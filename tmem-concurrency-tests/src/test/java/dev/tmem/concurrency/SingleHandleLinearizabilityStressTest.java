@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * <b>Property:</b> operations on one handle of a persistent pool are linearizable (SEMANTICS 2.2,
@@ -37,8 +38,9 @@ class SingleHandleLinearizabilityStressTest {
     /** Ticks per writer are recorded for sequences up to this; a writer stops there. */
     private static final int MAX_SEQ = 1 << 20;
 
-    @Test
-    void readsOfOneHandleAreLinearizable() throws InterruptedException {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void readsOfOneHandleAreLinearizable(StoreKind kind) throws InterruptedException {
         Outcomes o = new Outcomes("single-handle linearizability")
                 .declare("FRESH_VALUE", ACCEPTABLE, "a value no completed put had overwritten when the read began")
                 .declare("MISS_BEFORE_FIRST_PUT", ACCEPTABLE, "no put had returned yet")
@@ -48,7 +50,7 @@ class SingleHandleLinearizabilityStressTest {
                 .declare("WRONG_PAGE", FORBIDDEN, "torn, foreign or unknown bytes")
                 .declare("PUT_REFUSED", FORBIDDEN, "a put refused with the budget nearly empty");
 
-        try (TmemEngine engine = TmemEngine.builder().budgetBytes(1L << 20).build()) {
+        try (TmemEngine engine = TmemEngine.builder().store(kind.create()).budgetBytes(1L << 20).build()) {
             TmemClient client = engine.client("linearizability");
             PoolId pool = client.newPool(PoolSpec.persistent(PAGE));
             ObjectId oid = new ObjectId(7, 8, 9);
