@@ -57,6 +57,14 @@ final class PageMap {
      */
     private static final int MAX_FRUITLESS_EVICTIONS = 64;
 
+    /**
+     * When the store itself is out of room, a put evicts this many pages, then tries the store again,
+     * for at most {@link #MAX_STORE_EVICTION_ROUNDS} rounds: a compressing store may need several
+     * pages gone before a slab (of the size the new page needs) empties.
+     */
+    private static final int STORE_EVICTION_BATCH = 8;
+    private static final int MAX_STORE_EVICTION_ROUNDS = 128;
+
     private final PageStore store;
     private final long budget;
     private final PageTable[] stripes;
@@ -111,7 +119,10 @@ final class PageMap {
             return true;
         }
         long h = store.store(page);
-        if (h == PageStore.NO_HANDLE) {
+        if (h == PageStore.NO_ROOM) {
+            h = storeAfterEvicting(page);
+        }
+        if (h == PageStore.NO_HANDLE || h == PageStore.NO_ROOM) {
             removeForFailedPut(client, s, pool, oid, ohash, index);
             return false;
         }
@@ -124,6 +135,38 @@ final class PageMap {
             }
         }
         return stored;
+    }
+
+    /**
+     * The store is out of room (its own memory limit, which also counts what it holds beyond the
+     * pages' charges): evict ephemeral pages as for the budget, a few at a time, and try again.
+     * Returns the handle, or {@link PageStore#NO_ROOM} once nothing is left to evict or
+     * {@value #MAX_STORE_EVICTION_ROUNDS} rounds did not make room. No stripe lock is held here.
+     */
+    private long storeAfterEvicting(MemorySegment page) {
+        for (int round = 0; round < MAX_STORE_EVICTION_ROUNDS; round++) {
+            for (int i = 0; i < STORE_EVICTION_BATCH; i++) {
+                int victim = budgetVictim();
+                if (victim < 0) {
+                    return PageStore.NO_ROOM;
+                }
+                int vs = oldestStripeOf(victim);
+                if (vs < 0) {
+                    continue; // its pages went meanwhile
+                }
+                long ws = stripes[vs].lock.writeLock();
+                try {
+                    evictTail(vs, victim);
+                } finally {
+                    stripes[vs].lock.unlockWrite(ws);
+                }
+            }
+            long h = store.store(page);
+            if (h != PageStore.NO_ROOM) {
+                return h;
+            }
+        }
+        return PageStore.NO_ROOM;
     }
 
     private boolean overwriteOwn(ClientState client, Pool pool, int s, ObjectId oid, long ohash, int index,

@@ -33,7 +33,9 @@ import java.util.zip.CRC32C;
  * <p><b>Memory.</b> {@link #reservedBytes()} ({@code bytes_used}) is every chunk held, free space in
  * it included, plus metadata (16 bytes per entry, a slot map per slab). It never exceeds
  * {@link ZcacheConfig#maxPoolBytes()}: once a put finds no room, the store refuses new pages until
- * usage falls to the accept threshold (zswap's {@code accept_threshold_percent}). Compaction moves
+ * usage falls to the accept threshold (zswap's {@code accept_threshold_percent}); such refusals return
+ * {@link #NO_ROOM}, on which the engine evicts ephemeral pages and tries again, while a page refused
+ * for being incompressible returns {@link #NO_HANDLE}. Compaction moves
  * objects out of sparse slabs when a class has at least two slabs' worth of free slots and a quarter
  * of its slots free, and empty chunks go back to the system.
  *
@@ -95,7 +97,7 @@ public final class ZcachePageStore implements PageStore {
         int pageSize = Pages.checkPageSize(page.byteSize());
         if (!budget.accepting()) {
             poolLimitHit.increment();
-            return NO_HANDLE;
+            return NO_ROOM;
         }
         int code = HandleLayout.pageCode(pageSize);
         if (SameFilled.isSameFilled(page)) {
@@ -120,7 +122,7 @@ public final class ZcachePageStore implements PageStore {
             long h = heap.store(src, n, EntryLayout.word1(kind, code, n, checked, crc));
             if (h == NO_HANDLE) {
                 poolLimitHit.increment();
-                return NO_HANDLE;
+                return NO_ROOM;
             }
             (kind == EntryLayout.KIND_RAW ? rawPages : compressedPages).increment();
             pageBytes.add(pageSize);
@@ -138,7 +140,7 @@ public final class ZcachePageStore implements PageStore {
         } else {
             if (!budget.tryReserve(EntryLayout.ENTRY_BYTES)) {
                 poolLimitHit.increment();
-                return NO_HANDLE;
+                return NO_ROOM;
             }
             h = HandleLayout.object(HandleLayout.PATTERN_CLASS, patterns.add(pattern, code));
         }

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * when a page goes; the store only keeps bytes. The engine never touches page bytes itself.
  *
  * <p><b>Handles.</b> A handle is an opaque non-zero {@code long} whose bit layout each implementation
- * documents. {@link #NO_HANDLE} (0) is never a valid handle. A handle is valid from the
+ * documents. {@link #NO_HANDLE} (0) and {@link #NO_ROOM} (-1) are never valid handles. A handle is valid from the
  * {@link #store} that returned it to the {@link #free} that releases it; using it afterwards is a
  * caller bug that implementations should detect where cheap.
  *
@@ -22,8 +22,15 @@ import java.lang.foreign.MemorySegment;
  */
 public interface PageStore extends AutoCloseable {
 
-    /** Returned by {@link #store} when the page could not be stored; never a valid handle. */
+    /** Returned by {@link #store} when the store refuses this page (a policy); never a valid handle. */
     long NO_HANDLE = 0L;
+
+    /**
+     * Returned by {@link #store} when the store has no room now (its own memory limit), so that the
+     * caller may free pages and try again; never a valid handle. The engine then evicts ephemeral
+     * pages, least recently used first, as it does for its own budget.
+     */
+    long NO_ROOM = -1L;
 
     /** A short name for stats and logs ({@code "raw"}, {@code "zcache-lz4"}). */
     String name();
@@ -32,8 +39,9 @@ public interface PageStore extends AutoCloseable {
      * Stores a copy of {@code page}, whose size is the pool's page size (a power of two from 4096 to
      * 65536). The caller may reuse {@code page} as soon as this returns.
      *
-     * @return the new handle, or {@link #NO_HANDLE} if the store cannot hold it (out of memory, or a
-     *     store policy refused it)
+     * @return the new handle; {@link #NO_ROOM} if the store has no room for it now; or
+     *     {@link #NO_HANDLE} if it refuses the page for another reason (a policy, such as zcache
+     *     refusing incompressible pages)
      */
     long store(MemorySegment page);
 

@@ -36,6 +36,10 @@ public final class ObjectHeap implements AutoCloseable {
         }
         int c = SizeClasses.classOf(length);
         int e = sizeClass(c).store(src, length, word1, chunks, budget);
+        if (e < 0) { // no room for a new slab: gather the free slots of every class, then try once more
+            compact();
+            e = sizeClass(c).store(src, length, word1, chunks, budget);
+        }
         if (e < 0) {
             budget.release(EntryLayout.ENTRY_BYTES);
             return 0L;
