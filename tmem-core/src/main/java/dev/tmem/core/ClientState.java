@@ -50,6 +50,12 @@ final class ClientState {
     }
 
     /** Reserves room for {@code n} (0 or 1) more pages under the cap. */
+    /** Reserves one page whatever the cap (a replacement whose old page went meanwhile); true. */
+    boolean forceReservePage() {
+        pages.incrementAndGet();
+        return true;
+    }
+
     boolean tryReservePages(int n) {
         if (n == 0) {
             return true;

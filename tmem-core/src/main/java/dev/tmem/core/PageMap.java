@@ -199,6 +199,10 @@ final class PageMap {
         PageTable t = stripes[s];
         long charge = store.chargedBytes(h) + TmemEngine.PAGE_OVERHEAD_BYTES;
         int fruitless = 0;
+        // Set once the put is seen replacing one of the client's own pages. If that page is evicted
+        // to make room for the bytes the new one needs (a compressing store charges pages unequally),
+        // the put is still a replacement: it adds no page under the cap.
+        boolean replacesOwn = false;
         for (;;) {
             int blockedOn = -1;
             int blockedVictim = -1;
@@ -213,10 +217,12 @@ final class PageMap {
                         return false;
                     }
                     boolean ownReplace = p != NIL && t.client(p) == client.number;
+                    replacesOwn |= ownReplace;
                     int pageNeed = ownReplace ? 0 : 1;
                     long byteNeed = p == NIL ? charge : charge - chargeOf(t.handle(p));
                     int victim;
-                    if (!client.tryReservePages(pageNeed)) {
+                    boolean capOk = pageNeed == 0 || (replacesOwn ? client.forceReservePage() : client.tryReservePages(1));
+                    if (!capOk) {
                         victim = client.evictable.get() > 0 ? client.number : -1;
                     } else if (!tryReserveBytes(byteNeed)) {
                         client.pages.addAndGet(-pageNeed);

@@ -393,6 +393,39 @@ class CapacityRulesTest extends SpecTestBase {
         assertThat(h.engine.stats().evictions()).isZero();
     }
 
+    @ParameterizedTest(name = "pageSize={0}")
+    @MethodSource("pageSizes")
+    void capacity_replacementThatEvictsItsOwnOldPageStillAddsNoneUnderTheCap(int ps) {
+        // a compressing store charges pages unequally: replacing a small page of a's with a big one
+        // needs bytes; a is the most over its share, and its only evictable page is the one being
+        // replaced. Evicting it must not turn the replacement into a new page that the cap refuses.
+        TestPageStore store = new TestPageStore(true);
+        long small = 1024 + TmemEngine.PAGE_OVERHEAD_BYTES;
+        long full = ps + (long) TmemEngine.PAGE_OVERHEAD_BYTES;
+        Harness h = harness(2 * full + 2 * small + (ps - 1024) - 1, store, b -> {});
+        TmemClient a = h.client("a");
+        PoolRef per = h.pool(a, Kind.PERSISTENT, ps);
+        PoolRef eph = h.pool(a, Kind.PRIVATE_EPHEMERAL, ps);
+        PoolRef pb = h.pool(h.client("b"), Kind.PRIVATE_EPHEMERAL, ps);
+        byte[] little = page(ps, 1);
+        little[0] = 1; // charged 1 KiB
+        byte[] big = page(ps, 2);
+        big[0] = 0; // charged the full page
+        byte[] others = page(ps, 3);
+        others[0] = 1;
+        assertThat(per.put(1, 0, page(ps, 4))).isTrue();
+        assertThat(per.put(1, 1, page(ps, 5))).isTrue();
+        assertThat(eph.put(1, 0, little)).isTrue();
+        assertThat(pb.put(1, 0, others)).isTrue();
+        a.setCapPages(1); // a holds 3 pages: over its new cap, so only replacements may succeed
+
+        assertThat(eph.put(1, 0, big)).isTrue();
+
+        assertThat(a.stats().pagesEphemeral() + a.stats().pagesPersistent()).as("%s", a.stats()).isEqualTo(3);
+        assertThat(pb.present(1, 0)).as("b's page made the rest of the room").isFalse();
+        assertThat(eph.get(1, 0)).isEqualTo(big); // a private ephemeral hit takes the page
+    }
+
     @ParameterizedTest(name = MATRIX)
     @MethodSource("kindsAndSizes")
     void capacity_capZeroRefusesEveryPut(Kind kind, int ps) {
