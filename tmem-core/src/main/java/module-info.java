@@ -6,4 +6,8 @@ module dev.tmem.core {
     exports dev.tmem.core;
     exports dev.tmem.core.spi;
     exports dev.tmem.core.store;
+
+    uses dev.tmem.core.spi.PageStoreFactory;
+
+    provides dev.tmem.core.spi.PageStoreFactory with dev.tmem.core.store.RawPageStoreFactory;
 }

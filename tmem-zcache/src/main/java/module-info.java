@@ -11,4 +11,6 @@ module dev.tmem.zcache {
     requires com.github.luben.zstd_jni;
 
     exports dev.tmem.zcache;
+
+    provides dev.tmem.core.spi.PageStoreFactory with dev.tmem.zcache.ZcacheStoreFactory;
 }
