@@ -1,0 +1,25 @@
+package dev.tmem.frontend;
+
+/**
+ * A snapshot of frontswap's counters (each exact, read one by one).
+ *
+ * @param loads loads that found their page in the backend
+ * @param succStores stores the backend kept
+ * @param failedStores stores refused: no backend, the backend full or failing, or an unload under way
+ * @param storesNoBackend of {@code failedStores}, those refused because no backend was registered
+ * @param invalidates pages invalidated ({@code invalidatePage} of an offset that was in the backend)
+ * @param writtenBack pages moved from the backend back to their swap area (shrink, unload)
+ * @param replayFailures swap areas a backend could not create a pool for at registration or lazily
+ * @param currPages pages in the backend now
+ * @param areas swap areas initialized now
+ */
+public record FrontswapStats(
+        long loads,
+        long succStores,
+        long failedStores,
+        long storesNoBackend,
+        long invalidates,
+        long writtenBack,
+        long replayFailures,
+        long currPages,
+        int areas) {}
