@@ -52,8 +52,8 @@ public final class ServerOptions {
     Path unix;
 
     @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Memory budget for pages: bytes, or with a k, m or g suffix (KiB, MiB, GiB)"
-                    + " (default: a quarter of the machine's memory).")
+            description = "Memory budget for pages, and the limit of all the store holds: bytes, or with a k, m"
+                    + " or g suffix (KiB, MiB, GiB) (default: a quarter of the machine's memory).")
     Long memory;
 
     @Option(names = "--store", paramLabel = "KIND", defaultValue = "zcache", converter = StoreConverter.class,
@@ -78,8 +78,8 @@ public final class ServerOptions {
     Map<String, Integer> clientWeights = new LinkedHashMap<>();
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Client caps and weights as a properties file: lines 'cap.NAME=PAGES' and"
-                    + " 'weight.NAME=W'. Flags win over the file.")
+            description = "Client caps, weights and zcache parameters as a properties file: lines"
+                    + " 'cap.NAME=PAGES', 'weight.NAME=W' and 'zcache.KEY=VALUE'. Flags win over the file.")
     Path configFile;
 
     @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto", converter = TransportConverter.class,
@@ -117,7 +117,6 @@ public final class ServerOptions {
     public ServerConfig toConfig() {
         ServerConfig.Builder b = ServerConfig.builder();
         b.store(store);
-        zcache.forEach(b::zcacheParam);
         b.host(host).port(port).unixPath(unix).token(token).transport(transport).ioThreads(ioThreads)
                 .statusLogIntervalSeconds(statusInterval);
         if (memory != null) {
@@ -130,6 +129,7 @@ public final class ServerOptions {
         if (configFile != null) {
             readConfigFile(configFile, b);
         }
+        zcache.forEach(b::zcacheParam); // after the file: flags win
         clientCaps.forEach((name, cap) -> {
             if (cap == null) {
                 throw new IllegalArgumentException("--client-cap needs NAME=PAGES, got '" + name + "'");

@@ -106,10 +106,14 @@ class ServerOptionsTest {
                 cap.db = 1000
                 cap.cache = 50
                 weight.db = 4
+                zcache.codec = zstd
+                zcache.level = 9
                 """);
-        ServerConfig c = parse("--config", file.toString(), "--client-cap", "cache=70");
+        ServerConfig c = parse("--config", file.toString(), "--client-cap", "cache=70", "--zcache", "level=2");
         assertThat(c.clientCaps()).containsEntry("db", 1000L).containsEntry("cache", 70L);
         assertThat(c.clientWeights()).containsEntry("db", 4);
+        assertThat(c.zcacheConfig().codec()).isEqualTo("zstd");
+        assertThat(c.zcacheConfig().codecParams()).containsEntry("level", "2");
 
         Files.writeString(file, "colour.db = blue\n");
         assertThatThrownBy(() -> parse("--config", file.toString())).hasMessageContaining("colour.db");
