@@ -24,7 +24,26 @@ class MainTest {
     @Test
     void helpListsCommandsAndExitsZero() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: tmem", "bench", "corpus");
+        assertThat(out.toString()).contains("Usage: tmem", "bench", "corpus", "server");
+    }
+
+    @Test
+    void serverHelpNamesItsOptions() {
+        assertThat(run("server", "--help")).isZero();
+        assertThat(out.toString()).contains("--memory=SIZE", "--store=KIND", "--zcache=KEY=VALUE", "--token=TOKEN",
+                "listening on");
+    }
+
+    @Test
+    void serverRejectsBadFlagsAsAUsageError() {
+        assertThat(run("server", "--store", "disk")).isEqualTo(2);
+        assertThat(err.toString()).contains("zcache or raw");
+    }
+
+    @Test
+    void benchZcacheHelpNamesItsOptions() {
+        assertThat(run("bench", "zcache", "--help")).isZero();
+        assertThat(out.toString()).contains("--full", "--corpus=DIR", "--json=PATH");
     }
 
     @Test
