@@ -33,6 +33,8 @@ public final class ChunkAllocator {
     private final MemoryBudget budget;
     private final List<Chunk> chunks = new ArrayList<>(); // by id; null where a chunk was closed
     private int live;
+    /** No chunk below this index has a free unit: first fit starts here. */
+    private int firstNotFull;
     private volatile int freeUnits; // free units over all chunks held, the spare's included
     private Chunk spare;
     private boolean closed;
@@ -46,7 +48,8 @@ public final class ChunkAllocator {
         lock.lock();
         try {
             checkOpen();
-            for (Chunk c : chunks) {
+            for (int i = firstNotFull; i < chunks.size(); i++) {
+                Chunk c = chunks.get(i);
                 if (c != null && takeRun(c, slab)) {
                     return true;
                 }
@@ -72,11 +75,9 @@ public final class ChunkAllocator {
             Chunk old = slab.chunk;
             int oldFirst = slab.firstUnit;
             MemorySegment oldMemory = slab.memory;
-            for (Chunk c : chunks) {
-                if (c == null || c.id >= from.id) {
-                    continue;
-                }
-                if (takeRun(c, slab)) {
+            for (int i = firstNotFull; i < from.id; i++) {
+                Chunk c = chunks.get(i);
+                if (c != null && takeRun(c, slab)) {
                     MemorySegment.copy(oldMemory, 0, slab.memory, 0, oldMemory.byteSize());
                     releaseRun(old, oldFirst, slab.units);
                     return true;
@@ -143,6 +144,11 @@ public final class ChunkAllocator {
     /** A slab to move and the chunk it was in when named. */
     record Evacuee(Slab slab, Chunk from) {}
 
+    /** Free units over all chunks held now (read without the lock). */
+    int freeUnits() {
+        return freeUnits;
+    }
+
     /** Chunks held now, the spare included. */
     public int chunks() {
         lock.lock();
@@ -194,6 +200,10 @@ public final class ChunkAllocator {
         slab.firstUnit = first;
         slab.memory = c.memory.asSlice((long) first * SizeClasses.UNIT, (long) slab.units * SizeClasses.UNIT);
         slab.live = true;
+        while (firstNotFull < chunks.size()
+                && (chunks.get(firstNotFull) == null || chunks.get(firstNotFull).usedUnits == -1L)) {
+            firstNotFull++;
+        }
         return true;
     }
 
@@ -201,6 +211,7 @@ public final class ChunkAllocator {
         c.usedUnits &= ~Chunk.mask(first, units);
         c.slabAt[first] = null;
         freeUnits += units;
+        firstNotFull = Math.min(firstNotFull, c.id);
         if (c.isEmpty()) {
             retire(c);
         }
@@ -223,6 +234,7 @@ public final class ChunkAllocator {
             return null;
         }
         chunks.set(id, c);
+        firstNotFull = Math.min(firstNotFull, id);
         live++;
         freeUnits += UNITS_PER_CHUNK;
         return c;

@@ -18,6 +18,12 @@ public final class ObjectHeap implements AutoCloseable {
     private final ChunkAllocator chunks;
     private final AtomicReferenceArray<SizeClass> classes = new AtomicReferenceArray<>(SizeClasses.count());
     private final AtomicBoolean evacuating = new AtomicBoolean();
+    /**
+     * Free units after the last evacuation: a free only starts another once a further chunk's worth
+     * of units has come free, so a fragmentation that evacuation cannot mend (no room lower down)
+     * does not make every free scan the chunks again.
+     */
+    private volatile int freeUnitsAfterEvacuation;
     private long slabsRelocated; // guarded by this
 
     public ObjectHeap(MemoryBudget budget) {
@@ -87,7 +93,10 @@ public final class ObjectHeap implements AutoCloseable {
     public long free(long handle) {
         long w1 = classOf(handle).free(HandleLayout.entry(handle), chunks, budget);
         budget.release(EntryLayout.ENTRY_BYTES);
-        if (chunks.fragmented()) {
+        int free = chunks.freeUnits();
+        if (free < freeUnitsAfterEvacuation) {
+            freeUnitsAfterEvacuation = free; // allocations used the free units up: measure from here
+        } else if (free >= freeUnitsAfterEvacuation + ChunkAllocator.UNITS_PER_CHUNK && chunks.fragmented()) {
             evacuateChunks();
         }
         return w1;
@@ -112,6 +121,7 @@ public final class ObjectHeap implements AutoCloseable {
             synchronized (this) {
                 slabsRelocated += moved;
             }
+            freeUnitsAfterEvacuation = chunks.freeUnits();
             return moved;
         } finally {
             evacuating.set(false);
