@@ -20,6 +20,7 @@ module dev.tmem.server {
     requires io.prometheus.metrics.model;
     requires org.slf4j;
     requires jdk.management;
+    requires java.management;
 
     exports dev.tmem.server;
 

@@ -21,6 +21,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -75,6 +79,8 @@ public final class TmemServer implements AutoCloseable {
     private final Channel serverChannel;
     /** The /metrics endpoint, or {@code null}; set once at start. */
     private Metrics metrics;
+    /** The JMX name of {@link ServerAdminMXBean}, or {@code null}; set once at start. */
+    private ObjectName adminName;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** The status log's previous figures; confined to the one event loop that runs it. */
@@ -156,6 +162,7 @@ public final class TmemServer implements AutoCloseable {
                     server.metrics = Metrics.start(config.metricsHost(), config.metricsPort(), engine, counters);
                 }
                 server.scheduleStatusLog();
+                server.registerAdmin();
                 started = true;
             } catch (IOException e) {
                 throw new ServerStartException("cannot serve metrics on "
@@ -265,6 +272,7 @@ public final class TmemServer implements AutoCloseable {
             if (metrics != null) {
                 metrics.close();
             }
+            unregisterAdmin();
             channels.close().awaitUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -278,6 +286,109 @@ public final class TmemServer implements AutoCloseable {
             }
         } finally {
             terminated.countDown();
+        }
+    }
+
+    /** Sets the cap of client {@code name} in pages, now and when the name comes back. */
+    public void setClientCap(String name, long pages) {
+        registry.setCap(name, pages);
+    }
+
+    /** Lifts the cap of client {@code name}. */
+    public void clearClientCap(String name) {
+        registry.setCap(name, null);
+    }
+
+    /** Sets the weight of client {@code name} (>= 1), now and when the name comes back. */
+    public void setClientWeight(String name, int weight) {
+        registry.setWeight(name, weight);
+    }
+
+    /** The JMX name of this server's {@link ServerAdminMXBean}. */
+    public ObjectName adminName() {
+        return adminName;
+    }
+
+    private void registerAdmin() {
+        try {
+            ObjectName name = new ObjectName("dev.tmem:type=Server,address=" + ObjectName.quote(listeningOn()));
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new Admin(), name);
+            adminName = name;
+        } catch (JMException e) {
+            LOG.warn("no JMX administration: {}", e.toString());
+        }
+    }
+
+    private void unregisterAdmin() {
+        if (adminName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(adminName);
+            } catch (JMException e) {
+                LOG.warn("could not unregister {}: {}", adminName, e.toString());
+            }
+        }
+    }
+
+    /** The MXBean: a view of this server. */
+    private final class Admin implements ServerAdminMXBean {
+        @Override
+        public String getListeningOn() {
+            return listeningOn();
+        }
+
+        @Override
+        public String getStore() {
+            return engine.store().name();
+        }
+
+        @Override
+        public long getMemoryBytes() {
+            return config.memoryBytes();
+        }
+
+        @Override
+        public long getBytesUsed() {
+            return engine.stats().bytesUsed();
+        }
+
+        @Override
+        public long getBytesStored() {
+            return engine.stats().bytesStored();
+        }
+
+        @Override
+        public long getPages() {
+            return engine.stats().pages();
+        }
+
+        @Override
+        public int getClients() {
+            return engine.stats().clients();
+        }
+
+        @Override
+        public Map<String, Long> getClientCaps() {
+            return registry.caps();
+        }
+
+        @Override
+        public Map<String, Integer> getClientWeights() {
+            return registry.weights();
+        }
+
+        @Override
+        public void setClientCap(String name, long pages) {
+            TmemServer.this.setClientCap(name, pages);
+        }
+
+        @Override
+        public void clearClientCap(String name) {
+            TmemServer.this.clearClientCap(name);
+        }
+
+        @Override
+        public void setClientWeight(String name, int weight) {
+            TmemServer.this.setClientWeight(name, weight);
         }
     }
 

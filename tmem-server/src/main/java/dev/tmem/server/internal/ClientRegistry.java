@@ -38,6 +38,7 @@ public final class ClientRegistry {
     }
 
     private final TmemEngine engine;
+    /** Configured caps and weights by name, changeable at run time; guarded by this. */
     private final Map<String, Long> caps;
     private final Map<String, Integer> weights;
     /** Guarded by this. */
@@ -45,8 +46,54 @@ public final class ClientRegistry {
 
     public ClientRegistry(TmemEngine engine, Map<String, Long> caps, Map<String, Integer> weights) {
         this.engine = engine;
-        this.caps = caps;
-        this.weights = weights;
+        this.caps = new HashMap<>(caps);
+        this.weights = new HashMap<>(weights);
+    }
+
+    /**
+     * Sets the cap of {@code name} in pages ({@code null}: no cap), for its client now if it has
+     * one and for whenever it comes back. Lowering a cap below what the client holds evicts nothing
+     * at once: later puts evict its own pages or fail (SEMANTICS: caps).
+     */
+    public synchronized void setCap(String name, Long capPages) {
+        if (capPages != null && capPages < 0) {
+            throw new IllegalArgumentException("cap of client '" + name + "' must be >= 0 pages, was " + capPages);
+        }
+        if (capPages == null) {
+            caps.remove(name);
+        } else {
+            caps.put(name, capPages);
+        }
+        Entry e = byName.get(name);
+        if (e != null) {
+            if (capPages == null) {
+                e.client.clearCap();
+            } else {
+                e.client.setCapPages(capPages);
+            }
+        }
+    }
+
+    /** Sets the weight of {@code name} (>= 1), for its client now and whenever it comes back. */
+    public synchronized void setWeight(String name, int weight) {
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight of client '" + name + "' must be >= 1, was " + weight);
+        }
+        weights.put(name, weight);
+        Entry e = byName.get(name);
+        if (e != null) {
+            e.client.setWeight(weight);
+        }
+    }
+
+    /** The configured caps, by name. */
+    public synchronized Map<String, Long> caps() {
+        return Map.copyOf(caps);
+    }
+
+    /** The configured weights, by name. */
+    public synchronized Map<String, Integer> weights() {
+        return Map.copyOf(weights);
     }
 
     /**
