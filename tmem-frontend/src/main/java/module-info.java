@@ -10,6 +10,7 @@ module dev.tmem.frontend {
     exports dev.tmem.frontend.spi;
     exports dev.tmem.frontend.local;
     exports dev.tmem.frontend.file;
+    exports dev.tmem.frontend.demo;
 
     uses dev.tmem.frontend.spi.BackendProvider;
     uses dev.tmem.core.spi.PageStoreFactory;

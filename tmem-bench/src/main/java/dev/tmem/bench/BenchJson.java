@@ -89,6 +89,33 @@ public final class BenchJson {
         return MAPPER.readValue(file.toFile(), List.class);
     }
 
+    /**
+     * A row read back from its map ({@link #read}): the fixed fields, and every other field as an
+     * extra in the map's order. Fails naming the field if a fixed one is missing or of the wrong type.
+     */
+    public static BenchRow fromMap(Map<String, Object> map) {
+        Map<String, Object> extra = new LinkedHashMap<>(map);
+        FIXED_FIELDS.forEach(extra::remove);
+        Object ops = map.get("ops_per_s");
+        return new BenchRow(text(map, "suite"), text(map, "subject"), text(map, "workload"),
+                number(map, "threads").intValue(), ops == null ? Double.NaN : number(map, "ops_per_s").doubleValue(),
+                extra);
+    }
+
+    private static String text(Map<String, Object> map, String field) {
+        if (map.get(field) instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("row has no text field \"" + field + "\": " + map);
+    }
+
+    private static Number number(Map<String, Object> map, String field) {
+        if (map.get(field) instanceof Number n) {
+            return n;
+        }
+        throw new IllegalArgumentException("row has no number field \"" + field + "\": " + map);
+    }
+
     /** JSON has no NaN or infinity: those become null; other values keep 3 decimals at most. */
     private static Object jsonNumber(double value) {
         if (!Double.isFinite(value)) {

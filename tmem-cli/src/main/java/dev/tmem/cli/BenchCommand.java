@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
             "(by default under $TMEM_HOME/target/bench/)."
         },
         commandListHeading = "%nSuites:%n",
-        subcommands = {BenchCoreCommand.class, BenchZcacheCommand.class})
+        subcommands = {BenchCoreCommand.class, BenchZcacheCommand.class, BenchPeersCommand.class, BenchReportCommand.class, BenchServerCommand.class})
 final class BenchCommand implements Runnable {
 
     @Spec CommandSpec spec;

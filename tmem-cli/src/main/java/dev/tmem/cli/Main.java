@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         synopsisSubcommandLabel = "COMMAND",
         versionProvider = Main.Version.class,
         description = "Transcendent memory for the JVM: benchmarks and tools.",
-        subcommands = {BenchCommand.class, CorpusCommand.class, ServerCommand.class},
+        subcommands = {BenchCommand.class, CorpusCommand.class, DemoCommand.class, ServerCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  TMEM_HOME       base of default output paths (target/bench/, target/corpus/);",

@@ -84,6 +84,7 @@ public final class Frontswap {
     private final LongAdder invalidates = new LongAdder();
     private final LongAdder writtenBack = new LongAdder();
     private final LongAdder replayFailures = new LongAdder();
+    private final LongAdder lostWrittenThrough = new LongAdder();
 
     /** Frontswap for 4 KiB pages. */
     public Frontswap() {
@@ -226,8 +227,14 @@ public final class Frontswap {
                 a.bits.set(offset);
                 a.pages.incrementAndGet();
             }
+            boolean through = writethrough;
+            if (through) { // the caller writes this page to the area too: the backend's copy is a cache
+                a.throughBits.set(offset);
+            } else {
+                a.throughBits.clear(offset);
+            }
             succStores.increment();
-            return !writethrough;
+            return !through;
         } finally {
             att.exit();
         }
@@ -273,8 +280,22 @@ public final class Frontswap {
             }
             try {
                 boolean exclusive = exclusiveGets;
-                if (!att.binding.backend.getPage(att.pool, oid(offset), index(offset), dst, exclusive)) {
+                boolean found;
+                try {
+                    found = att.binding.backend.getPage(att.pool, oid(offset), index(offset), dst, exclusive);
+                } catch (RuntimeException e) {
+                    if (!a.throughBits.get(offset)) {
+                        throw e;
+                    }
+                    found = false; // written through: the area has it (a remote backend that went away)
+                }
+                if (!found) {
+                    boolean inArea = a.throughBits.get(offset);
                     dropBit(a, offset);
+                    if (inArea) {
+                        lostWrittenThrough.increment();
+                        return false; // the caller reads it from its swap area, where it was written through
+                    }
                     throw new IllegalStateException("backend " + att.binding.backend.name() + " lost the page of swap area "
                             + a.type + " offset " + offset);
                 }
@@ -412,6 +433,9 @@ public final class Frontswap {
         Objects.requireNonNull(backend, "backend");
         lifecycleLock.lock();
         try {
+            if (backend.prefersWritethrough()) {
+                writethrough = true; // a backend that may lose pages (a remote server): keep every page in its area too
+            }
             Binding prev = current;
             if (prev != null && prev.backend == backend) {
                 throw new IllegalStateException("backend " + backend.name() + " is already registered with frontswap");
@@ -461,7 +485,8 @@ public final class Frontswap {
 
     public FrontswapStats stats() {
         return new FrontswapStats(loads.sum(), succStores.sum(), failedStores.sum(), storesNoBackend.sum(),
-                invalidates.sum(), writtenBack.sum(), replayFailures.sum(), currPages(), areas.size());
+                invalidates.sum(), writtenBack.sum(), replayFailures.sum(), lostWrittenThrough.sum(), currPages(),
+                areas.size());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -588,6 +613,7 @@ public final class Frontswap {
 
     /** Caller holds the stripe lock of {@code offset}. */
     private static void dropBit(Area a, long offset) {
+        a.throughBits.clear(offset);
         if (a.bits.clear(offset)) {
             a.pages.decrementAndGet();
         }
@@ -643,6 +669,8 @@ public final class Frontswap {
         final int type;
         final SwapWriteback writeback;
         final SwapBitmap bits = new SwapBitmap();
+        /** Pages stored in writethrough mode (a subset of {@link #bits}): their area has them too. */
+        final SwapBitmap throughBits = new SwapBitmap();
         final ReentrantLock[] locks = new ReentrantLock[SwapBitmap.STRIPES];
         /** Pages in the backend: the set bits. */
         final AtomicLong pages = new AtomicLong();

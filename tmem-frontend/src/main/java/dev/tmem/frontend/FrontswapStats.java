@@ -10,6 +10,8 @@ package dev.tmem.frontend;
  * @param invalidates pages invalidated ({@code invalidatePage} of an offset that was in the backend)
  * @param writtenBack pages moved from the backend back to their swap area (shrink, unload)
  * @param replayFailures swap areas a backend could not create a pool for at registration or lazily
+ * @param lostWrittenThrough loads of pages stored in writethrough mode that the backend no longer
+ *     had (a remote server restarted, say): answered from the swap area instead
  * @param currPages pages in the backend now
  * @param areas swap areas initialized now
  */
@@ -21,5 +23,6 @@ public record FrontswapStats(
         long invalidates,
         long writtenBack,
         long replayFailures,
+        long lostWrittenThrough,
         long currPages,
         int areas) {}

@@ -280,6 +280,51 @@ class FrontswapRulesTest {
     }
 
     @Test
+    void aPageWrittenThroughThatTheBackendLost_isAMissTheAreaAnswers() {
+        fsw.register(backend);
+        fsw.init(0, disk);
+        fsw.store(0, 4, seg(page(0))); // stored before writethrough: only the backend has it
+        fsw.writethrough(true);
+        assertThat(fsw.store(0, 5, seg(page(1)))).as("writethrough: the caller writes it too").isFalse();
+        PoolId pool = backend.client().pools().getFirst();
+        backend.client().flushObject(pool, Frontswap.oid(5)); // behind frontswap's back, as a restarted server
+
+        assertThat(load(0, 5)).as("a miss: the caller reads its swap area").isNull();
+        assertThat(fsw.isStored(0, 5)).isFalse();
+        assertThat(fsw.stats().lostWrittenThrough()).isEqualTo(1);
+        // a page that was not written through is still a loud loss
+        assertThat(Frontswap.oid(4)).isEqualTo(Frontswap.oid(5));
+        assertThatThrownBy(() -> load(0, 4)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lost the page of swap area 0 offset 4");
+        // storing again without writethrough makes it the backend's alone once more
+        fsw.writethrough(false);
+        assertThat(fsw.store(0, 5, seg(page(2)))).isTrue();
+        backend.client().flushObject(pool, Frontswap.oid(5));
+        assertThatThrownBy(() -> load(0, 5)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aBackendThatPrefersWritethrough_turnsItOnWhenItRegisters() {
+        FlakyBackend remoteLike = new FlakyBackend(backend) {
+            @Override
+            public boolean prefersWritethrough() {
+                return true;
+            }
+        };
+        assertThat(fsw.writethrough()).isFalse();
+        fsw.register(remoteLike);
+        assertThat(fsw.writethrough()).isTrue();
+        fsw.init(0, disk);
+        assertThat(fsw.store(0, 1, seg(page(1)))).isFalse();
+        assertThat(load(0, 1)).isEqualTo(page(1));
+        // the backend cannot answer (its server went away): the area answers instead
+        remoteLike.throwOnGet = true;
+        assertThat(load(0, 1)).isNull();
+        assertThat(fsw.isStored(0, 1)).isFalse();
+        assertThat(fsw.stats().lostWrittenThrough()).isEqualTo(1);
+    }
+
+    @Test
     void largerSwapPages_work() {
         Frontswap big = new Frontswap(65536);
         big.register(backend);

@@ -70,6 +70,16 @@ public interface TmemBackend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether frontswap should switch to writethrough mode when this backend registers: a backend
+     * whose pages may vanish without frontswap's knowledge (a remote server that can restart) says
+     * yes, so that every swap page is in its swap area too and a load the backend can no longer
+     * answer is read from there. By default no.
+     */
+    default boolean prefersWritethrough() {
+        return false;
+    }
+
     /** Releases the backend's resources. The frontends have destroyed their pools before. */
     @Override
     void close();

@@ -1,0 +1,2 @@
+/** Internals of the client: the pipelined connection and the STATS JSON reader. Not API. */
+package dev.tmem.client.internal;

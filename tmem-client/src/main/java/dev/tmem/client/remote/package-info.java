@@ -1,0 +1,2 @@
+/** The {@code remote} backend: the frontends' pages kept by a tmem server. */
+package dev.tmem.client.remote;
