@@ -60,6 +60,16 @@ public final class TestServers {
         return MemorySegment.ofArray(new byte[size]);
     }
 
+    /** Whether a PING through {@code t} gets its answer now. */
+    public static boolean reachable(RemoteTmem t) {
+        try {
+            t.ping(new byte[0]);
+            return true;
+        } catch (TmemUnavailableException e) {
+            return false;
+        }
+    }
+
     public static boolean same(MemorySegment a, MemorySegment b) {
         return a.byteSize() == b.byteSize() && a.mismatch(b) == -1;
     }

@@ -6,9 +6,7 @@ import static dev.tmem.client.TestServers.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tmem.client.RemoteTmem;
 import dev.tmem.client.TestServers;
-import dev.tmem.client.TmemUnavailableException;
 import dev.tmem.core.ObjectId;
 import dev.tmem.core.PoolId;
 import dev.tmem.core.PoolSpec;
@@ -57,7 +55,7 @@ class NeverStaleAcrossFailuresTest {
                     sleep(15);
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> reachable(b.client()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestServers.reachable(b.client()));
             assertThat(b.unavailableCount()).as("the cuts were felt").isPositive();
             checkFinal(b, pools, models);
         }
@@ -77,7 +75,7 @@ class NeverStaleAcrossFailuresTest {
                     server[0].close();
                     sleep(10);
                     server[0] = TestServers.start(port, 16L << 20);
-                    await().atMost(Duration.ofSeconds(10)).until(() -> reachable(b.client()));
+                    await().atMost(Duration.ofSeconds(10)).until(() -> TestServers.reachable(b.client()));
                 }
                 sleep(30);
             });
@@ -175,14 +173,6 @@ class NeverStaleAcrossFailuresTest {
         return models;
     }
 
-    private static boolean reachable(RemoteTmem t) {
-        try {
-            t.ping(new byte[0]);
-            return true;
-        } catch (TmemUnavailableException e) {
-            return false;
-        }
-    }
 
     private static void sleep(long ms) {
         try {

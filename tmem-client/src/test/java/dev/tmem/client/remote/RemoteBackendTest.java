@@ -6,9 +6,7 @@ import static dev.tmem.client.TestServers.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tmem.client.RemoteTmem;
 import dev.tmem.client.TestServers;
-import dev.tmem.client.TmemUnavailableException;
 import dev.tmem.core.ObjectId;
 import dev.tmem.core.PoolId;
 import dev.tmem.core.PoolSpec;
@@ -31,14 +29,6 @@ class RemoteBackendTest {
         return RemoteBackend.connect(TestServers.client(port, client), pressurePercent);
     }
 
-    private static boolean reachable(RemoteTmem t) {
-        try {
-            t.ping(new byte[0]);
-            return true;
-        } catch (TmemUnavailableException e) {
-            return false;
-        }
-    }
 
     @Test
     void spiOperationsOnALiveServer() {
@@ -83,7 +73,7 @@ class RemoteBackendTest {
             assertThat(b.unavailableCount()).isPositive();
 
             server = TestServers.start(port, 16L << 20);
-            await().atMost(WAIT).until(() -> reachable(b.client()));
+            await().atMost(WAIT).until(() -> TestServers.reachable(b.client()));
             assertThat(b.unsureCount()).as("owed flushes were paid at the reconnect").isZero();
             assertThat(b.putPage(pool, ObjectId.of(1), 0, page(3, 4096))).isTrue();
             MemorySegment dst = buffer(4096);
@@ -110,7 +100,7 @@ class RemoteBackendTest {
             assertThat(b.getPage(pool, oid, 0, buffer(4096), false)).isFalse();
 
             proxy.resume();
-            await().atMost(WAIT).until(() -> reachable(b.client()));
+            await().atMost(WAIT).until(() -> TestServers.reachable(b.client()));
             assertThat(b.unsureCount()).isZero();
             assertThat(b.getPage(pool, oid, 0, buffer(4096), false)).as("flushed at the reconnect").isFalse();
             assertThat(b.getPage(pool, ObjectId.of(12), 0, buffer(4096), false)).isFalse();

@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import dev.tmem.client.RemotePool;
 import dev.tmem.client.RemoteTmem;
 import dev.tmem.client.TestServers;
-import dev.tmem.client.TmemUnavailableException;
 import dev.tmem.core.ObjectId;
 import dev.tmem.frontend.BackendRegistry;
 import dev.tmem.frontend.Cleancache;
@@ -41,14 +40,6 @@ class RemoteSwapFileTest {
 
     private static final int PAGE = 4096;
 
-    private static boolean reachable(RemoteTmem t) {
-        try {
-            t.ping(new byte[0]);
-            return true;
-        } catch (TmemUnavailableException e) {
-            return false;
-        }
-    }
 
     private static MemorySegment readSlot(Path file, long slot) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -102,7 +93,7 @@ class RemoteSwapFileTest {
                 }
 
                 server = TestServers.start(port, 16L << 20);
-                await().atMost(Duration.ofSeconds(10)).until(() -> reachable(backend.client()));
+                await().atMost(Duration.ofSeconds(10)).until(() -> TestServers.reachable(backend.client()));
                 long storedBefore = frontswap.stats().succStores();
                 List<Long> afterReturn = new ArrayList<>();
                 for (int i = 200; i < 216; i++) {
