@@ -12,10 +12,19 @@ import dev.tmem.protocol.Op;
 import dev.tmem.protocol.Status;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A Java client of the tmem server (PROTOCOL.md, version 1): {@link #newPool}, {@link #destroyPool},
@@ -86,7 +97,7 @@ public final class RemoteTmem implements AutoCloseable {
         this.clientName = b.client;
         this.timeoutMs = b.timeout.toMillis();
         this.onReconnect = List.copyOf(b.onReconnect);
-        this.session = new Session(new InetSocketAddress(b.host, b.port), b.client,
+        this.session = new Session(new InetSocketAddress(b.host, b.port), b.tls, b.client,
                 b.token.getBytes(StandardCharsets.UTF_8), timeoutMs, b.connections, b.reconnectDelay.toNanos(),
                 b.client + "@" + b.host + ":" + b.port + "#" + INSTANCES.incrementAndGet(), this::afterReconnect);
     }
@@ -390,6 +401,7 @@ public final class RemoteTmem implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(2);
         private int connections = 2;
         private Duration reconnectDelay = Duration.ofMillis(200);
+        private SSLContext tls;
         private final List<Consumer<RemoteTmem>> onReconnect = new ArrayList<>();
 
         private Builder() {}
@@ -452,6 +464,50 @@ public final class RemoteTmem implements AutoCloseable {
             }
             this.reconnectDelay = delay;
             return this;
+        }
+
+        /**
+         * Speaks TLS to a server started with {@code --tls-cert/--tls-key}, with {@code context}'s trust
+         * managers; the server's certificate must also name the host (as HTTPS checks it). Null: plain
+         * TCP (the default).
+         */
+        public Builder tls(SSLContext context) {
+            this.tls = context;
+            return this;
+        }
+
+        /**
+         * Speaks TLS, trusting only the certificates in the PEM file {@code certificates} (the
+         * server's own self-signed certificate, or the authority that signed it).
+         *
+         * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+         */
+        public Builder tlsTrusting(Path certificates) {
+            return tls(trusting(certificates));
+        }
+
+        private static SSLContext trusting(Path certificates) {
+            Objects.requireNonNull(certificates, "certificates");
+            try (InputStream in = Files.newInputStream(certificates)) {
+                Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+                if (certs.isEmpty()) {
+                    throw new IllegalArgumentException("no certificate in " + certificates);
+                }
+                KeyStore trusted = KeyStore.getInstance("PKCS12");
+                trusted.load(null, null);
+                int i = 0;
+                for (Certificate c : certs) {
+                    trusted.setCertificateEntry("tmem-" + i++, c);
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trusted);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, tmf.getTrustManagers(), null);
+                return context;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot read TLS certificates from " + certificates + ": "
+                        + e.getMessage(), e);
+            }
         }
 
         /**

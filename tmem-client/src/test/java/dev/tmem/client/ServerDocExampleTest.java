@@ -6,7 +6,6 @@ import static dev.tmem.client.TestServers.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tmem.client.remote.RemoteBackend;
 import dev.tmem.core.ObjectId;
 import dev.tmem.frontend.BackendRegistry;
 import dev.tmem.frontend.Frontends;
@@ -63,8 +62,7 @@ class ServerDocExampleTest {
             MemorySegment dst = buffer(4096);
             try (Frontends frontends = new Frontends(BackendRegistry.fromClassPath(), 4096)) {
                 frontends.load("remote", List.of("host=127.0.0.1", "port=" + port, "client=my-service"));
-                RemoteBackend backend = (RemoteBackend) frontends.backend();
-                frontends.frontswap().writethrough(backend.prefersWritethrough()); // no page lost if the server dies
+                assertThat(frontends.frontswap().writethrough()).as("a remote backend turns it on").isTrue();
                 try (SwapFile swap = SwapFile.create(dir.resolve("swap"), 1024, frontends.frontswap(), 0)) {
                     long slot = swap.swapOut(page);                              // to the server and to the file
                     swap.swapIn(slot, dst);                                      // from the server

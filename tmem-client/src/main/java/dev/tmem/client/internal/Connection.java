@@ -17,6 +17,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -81,18 +84,32 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
-     * Connects (within {@code timeoutMs}) and starts the reader thread.
+     * Connects (within {@code timeoutMs}), over TLS when {@code tls} is not null (the handshake,
+     * with the server's certificate checked against {@code host}, within the timeout too), and
+     * starts the reader thread.
      *
-     * @throws IOException if the server cannot be reached
+     * @throws IOException if the server cannot be reached, or the TLS handshake fails
      */
-    public static Connection open(InetSocketAddress address, int timeoutMs, String label, Consumer<Connection> onBroken)
-            throws IOException {
-        Socket socket = new Socket();
+    public static Connection open(InetSocketAddress address, SSLContext tls, int timeoutMs, String label,
+            Consumer<Connection> onBroken) throws IOException {
+        Socket plain = new Socket();
+        Socket socket = plain;
         boolean success = false;
         try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            socket.connect(address, timeoutMs);
+            plain.setTcpNoDelay(true);
+            plain.setKeepAlive(true);
+            plain.connect(address, timeoutMs);
+            if (tls != null) {
+                SSLSocket secure = (SSLSocket) tls.getSocketFactory()
+                        .createSocket(plain, address.getHostString(), address.getPort(), true);
+                socket = secure;
+                SSLParameters params = secure.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+                secure.setSSLParameters(params);
+                secure.setSoTimeout(timeoutMs);
+                secure.startHandshake();
+                secure.setSoTimeout(0);
+            }
             Connection c = new Connection(socket, label, onBroken);
             Thread.ofPlatform().daemon().name("tmem-client-reader " + label).start(c::readLoop);
             success = true;
@@ -100,6 +117,7 @@ public final class Connection implements AutoCloseable {
         } finally {
             if (!success) {
                 socket.close();
+                plain.close();
             }
         }
     }

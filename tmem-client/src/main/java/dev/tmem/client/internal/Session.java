@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * The link of one client to one server: a fixed number of {@link Connection}s, all logged in with
@@ -53,6 +54,8 @@ public final class Session implements AutoCloseable {
     }
 
     private final InetSocketAddress address;
+    /** Null: plain TCP. */
+    private final SSLContext tls;
     private final String clientName;
     private final byte[] token;
     private final long timeoutMs;
@@ -78,9 +81,10 @@ public final class Session implements AutoCloseable {
      *     connect), before other threads may send; it may send on the link it is given. If it throws,
      *     the link is dropped and the reconnect fails.
      */
-    public Session(InetSocketAddress address, String clientName, byte[] token, long timeoutMs, int connections,
-            long reconnectDelayNanos, String label, Consumer<Link> onReconnect) {
+    public Session(InetSocketAddress address, SSLContext tls, String clientName, byte[] token, long timeoutMs,
+            int connections, long reconnectDelayNanos, String label, Consumer<Link> onReconnect) {
         this.address = address;
+        this.tls = tls;
         this.clientName = clientName;
         this.token = token.clone();
         this.timeoutMs = timeoutMs;
@@ -261,7 +265,7 @@ public final class Session implements AutoCloseable {
         try {
             for (int i = 0; i < cs.length; i++) {
                 try {
-                    cs[i] = Connection.open(address, (int) Math.min(Integer.MAX_VALUE, timeoutMs), label + "/" + i,
+                    cs[i] = Connection.open(address, tls, (int) Math.min(Integer.MAX_VALUE, timeoutMs), label + "/" + i,
                             this::connectionBroken);
                 } catch (IOException e) {
                     throw new TmemUnavailableException(label + ": cannot connect to " + address + ": " + e.getMessage(), e);

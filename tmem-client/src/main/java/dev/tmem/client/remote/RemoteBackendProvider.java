@@ -8,12 +8,13 @@ import dev.tmem.frontend.spi.BackendProvider;
 import dev.tmem.frontend.spi.TmemBackend;
 import dev.tmem.protocol.Hello;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The {@code remote} backend: a {@link RemoteBackend} over a new {@link RemoteTmem}. Parameters:
- * {@code host}, {@code port}, {@code token}, {@code client} (the name pools live under on the
+ * {@code host}, {@code port}, {@code token}, {@code tls_ca}, {@code client} (the name pools live under on the
  * server), {@code timeout_ms}, {@code connections}, {@code reconnect_delay_ms},
  * {@code pressure_percent}. Creating it connects: it fails with a
  * {@link dev.tmem.client.TmemUnavailableException} if the server cannot be reached, and with a
@@ -27,6 +28,8 @@ public final class RemoteBackendProvider implements BackendProvider {
             BackendParameter.ofString("host", "127.0.0.1", "address of the tmem server"),
             BackendParameter.ofLong("port", 7420, 1, 65535, "TCP port of the tmem server"),
             BackendParameter.ofString("token", "", "the server's token (empty: none)"),
+            BackendParameter.ofString("tls_ca", "",
+                    "PEM file of the certificates to trust: speak TLS to a server with --tls-cert (empty: plain TCP)"),
             BackendParameter.ofString("client", "frontends",
                     "client name on the server (1 to 64 bytes); pools live under it"),
             BackendParameter.ofLong("timeout_ms", 2000, 1, 600_000,
@@ -76,6 +79,15 @@ public final class RemoteBackendProvider implements BackendProvider {
                 .timeout(Duration.ofMillis(params.getLong("timeout_ms")))
                 .connections((int) params.getLong("connections"))
                 .reconnectDelay(Duration.ofMillis(params.getLong("reconnect_delay_ms")));
+        String tlsCa = params.getString("tls_ca").strip();
+        if (!tlsCa.isEmpty()) {
+            try {
+                builder.tlsTrusting(Path.of(tlsCa));
+            } catch (IllegalArgumentException e) { // an InvalidPathException too
+                throw new BackendConfigException("backend remote: parameter tls_ca: " + e.getMessage()
+                        + BackendParameters.listing(NAME, PARAMETERS), e);
+            }
+        }
         return RemoteBackend.connect(builder, (int) params.getLong("pressure_percent"));
     }
 }
