@@ -2,6 +2,7 @@ package dev.tmem.zcache;
 
 import dev.tmem.zcache.internal.DeflateCodec;
 import dev.tmem.zcache.internal.Lz4Codec;
+import dev.tmem.zcache.internal.PageCodec;
 import dev.tmem.zcache.internal.NoneCodec;
 import dev.tmem.zcache.internal.ZstdCodec;
 import java.util.List;
@@ -50,6 +51,11 @@ public final class Codecs {
      *     not an integer in range; the message lists what is accepted
      */
     public static Codec create(String name, Map<String, String> params) {
+        return pageCodec(name, params);
+    }
+
+    /** {@link #create} for the store, which calls the codecs through their buffer entry points. */
+    static PageCodec pageCodec(String name, Map<String, String> params) {
         return switch (name) {
             case "lz4" -> {
                 checkKeys(name, params, Set.of());

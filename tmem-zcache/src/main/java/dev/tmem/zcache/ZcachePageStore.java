@@ -6,29 +6,31 @@ import dev.tmem.zcache.internal.EntryLayout;
 import dev.tmem.zcache.internal.HandleLayout;
 import dev.tmem.zcache.internal.MemoryBudget;
 import dev.tmem.zcache.internal.ObjectHeap;
+import dev.tmem.zcache.internal.PageBuffers;
+import dev.tmem.zcache.internal.PageCodec;
 import dev.tmem.zcache.internal.Pages;
 import dev.tmem.zcache.internal.PatternTable;
 import dev.tmem.zcache.internal.StatePool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.CRC32C;
 
 /**
  * zcache: a {@link PageStore} that keeps pages compressed in a dense off-heap allocator (zswap's
  * policies over a zsmalloc-like heap).
  *
  * <p><b>A put.</b> A same-filled page (zero pages included) is kept as its 8-byte pattern in the
- * handle itself: no memory, no codec call. Any other page is compressed, outside every lock, into a
- * per-thread scratch buffer capped at the reject threshold; a page that does not fit under it is
- * stored raw or refused, by {@link Incompressible policy}. The result goes into the {@link ObjectHeap},
+ * handle itself: no memory, no codec call. Any other page is copied into one thread's
+ * {@link PageBuffers} and compressed there, outside every lock; a page whose compressed form is above
+ * the reject threshold is stored raw or refused, by {@link Incompressible policy}. The result goes into the {@link ObjectHeap},
  * which copies it into a slot of its size class under that class's lock. Pages whose codec has no
  * checksum of its own (lz4, none) and raw pages carry a CRC-32C of their stored bytes.
  *
- * <p><b>A get.</b> The stored bytes are checked and decompressed (or copied) in place into the
- * caller's page, under the read lock of their size class: loads of a class run together, and no
- * store, free or compaction of that class changes or moves the bytes meanwhile. Corrupt bytes throw
- * {@link CorruptPageException}; they are never returned as a page.
+ * <p><b>A get.</b> The stored bytes are copied into the thread's {@link PageBuffers} under the read
+ * lock of their size class (copies of a class run together, and no store, free or compaction of that
+ * class changes or moves the bytes meanwhile), then checked and decompressed (or copied) into the
+ * caller's page with no lock held. Corrupt bytes throw {@link CorruptPageException}; they are never
+ * returned as a page. Neither path allocates on the Java heap.
  *
  * <p><b>Memory.</b> {@link #reservedBytes()} ({@code bytes_used}) is every chunk held, free space in
  * it included, plus metadata (16 bytes per entry, a slot map per slab). It never exceeds
@@ -46,12 +48,12 @@ import java.util.zip.CRC32C;
 public final class ZcachePageStore implements PageStore {
 
     private final ZcacheConfig config;
-    private final Codec codec;
+    private final PageCodec codec;
     private final String name;
     private final MemoryBudget budget;
     private final ObjectHeap heap;
     private final PatternTable patterns = new PatternTable();
-    private final StatePool<Scratch> scratch;
+    private final StatePool<PageBuffers> buffers;
     /** Per page code: the most compressed bytes a page of that size may take to count as compressible. */
     private final int[] rejectAbove = new int[5];
 
@@ -71,12 +73,11 @@ public final class ZcachePageStore implements PageStore {
 
     public ZcachePageStore(ZcacheConfig config) {
         this.config = config;
-        this.codec = Codecs.create(config.codec(), config.codecParams());
+        this.codec = Codecs.pageCodec(config.codec(), config.codecParams());
         this.name = "zcache-" + codec.name();
         this.budget = new MemoryBudget(config.maxPoolBytes(), config.acceptThresholdPercent());
         this.heap = new ObjectHeap(budget);
-        int scratchBytes = Math.max(Codec.MAX_PAGE_SIZE, codec.maxCompressedLength(Codec.MAX_PAGE_SIZE));
-        this.scratch = new StatePool<>(() -> new Scratch(scratchBytes), s -> {});
+        this.buffers = new StatePool<>(() -> new PageBuffers(codec), b -> {});
         for (int code = 0; code < rejectAbove.length; code++) {
             int pageSize = HandleLayout.pageSize(code);
             rejectAbove[code] = (int) Math.min(pageSize, Math.floor(pageSize * config.rejectThresholdPercent() / 100));
@@ -103,22 +104,24 @@ public final class ZcachePageStore implements PageStore {
         if (SameFilled.isSameFilled(page)) {
             return storeSameFilled(SameFilled.pattern(page), code);
         }
-        Scratch s = scratch.acquire();
+        PageBuffers b = buffers.acquire();
         try {
-            int n = rejectAbove[code] == 0 ? -1 : codec.compress(page, s.buffer.asSlice(0, rejectAbove[code]));
+            MemorySegment.copy(page, 0, b.in(), 0, pageSize);
+            int limit = rejectAbove[code];
+            int n = limit == 0 || (codec.alwaysFullSize() && limit < pageSize) ? -1 : b.compress(codec, pageSize, limit);
             int kind = EntryLayout.KIND_COMPRESSED;
-            MemorySegment src = s.buffer;
+            MemorySegment src = b.out();
             if (n < 0) {
                 if (config.incompressible() == Incompressible.REJECT) {
                     rejectCompressPoor.increment();
                     return NO_HANDLE;
                 }
                 kind = EntryLayout.KIND_RAW;
-                src = page;
+                src = b.in();
                 n = pageSize;
             }
             boolean checked = kind == EntryLayout.KIND_RAW || !codec.checksummed();
-            int crc = checked ? crc32c(src.asSlice(0, n)) : 0;
+            int crc = !checked ? 0 : kind == EntryLayout.KIND_RAW ? b.crcOfIn(n) : b.crcOfOut(n);
             long h = heap.store(src, n, EntryLayout.word1(kind, code, n, checked, crc));
             if (h == NO_HANDLE) {
                 poolLimitHit.increment();
@@ -129,7 +132,7 @@ public final class ZcachePageStore implements PageStore {
             bytesStored.add(n);
             return h;
         } finally {
-            scratch.release(s);
+            buffers.release(b);
         }
     }
 
@@ -167,34 +170,35 @@ public final class ZcachePageStore implements PageStore {
             SameFilled.fill(dst, patterns.pattern(e));
             return;
         }
-        heap.read(handle, (stored, w1) -> decode(handle, stored, w1, dst));
+        PageBuffers b = buffers.acquire();
+        try {
+            decode(handle, heap.copyOut(handle, b.in()), b, dst);
+        } finally {
+            buffers.release(b);
+        }
     }
 
-    /** Checks and decodes a stored page into {@code dst}, under its class's read lock. */
-    private void decode(long handle, MemorySegment stored, long w1, MemorySegment dst) {
-        checkPageSize(EntryLayout.pageCode(w1), (int) dst.byteSize());
-        int n = (int) stored.byteSize();
-        if (EntryLayout.checked(w1) && crc32c(stored) != EntryLayout.crc(w1)) {
+    /** Checks and decodes the stored bytes copied to {@code b.in()} into {@code dst}, with no lock held. */
+    private void decode(long handle, long w1, PageBuffers b, MemorySegment dst) {
+        int pageSize = (int) dst.byteSize();
+        checkPageSize(EntryLayout.pageCode(w1), pageSize);
+        int n = EntryLayout.length(w1);
+        if (EntryLayout.checked(w1) && b.crcOfIn(n) != EntryLayout.crc(w1)) {
             corruptPages.increment();
             throw new CorruptPageException(name, "stored bytes fail their CRC-32C (handle "
                     + Long.toHexString(handle) + ", " + n + " bytes)");
         }
         if (EntryLayout.kind(w1) == EntryLayout.KIND_RAW) {
-            MemorySegment.copy(stored, 0, dst, 0, n);
+            MemorySegment.copy(b.in(), 0, dst, 0, n);
             return;
         }
         try {
-            codec.decompress(stored, dst);
+            b.decompress(codec, n, pageSize);
         } catch (CorruptPageException e) {
             corruptPages.increment();
             throw e;
         }
-    }
-
-    private static int crc32c(MemorySegment bytes) {
-        CRC32C crc = new CRC32C(); // a few words: escape analysis keeps it off the heap
-        crc.update(bytes.asByteBuffer());
-        return (int) crc.getValue();
+        MemorySegment.copy(b.out(), 0, dst, 0, pageSize);
     }
 
     private static void checkPageSize(int pageCode, int dstSize) {
@@ -290,12 +294,4 @@ public final class ZcachePageStore implements PageStore {
         return name + config.toParams();
     }
 
-    /** Per-thread scratch: a buffer for one compressed page. */
-    private static final class Scratch {
-        final MemorySegment buffer;
-
-        Scratch(int bytes) {
-            buffer = Arena.ofAuto().allocate(bytes, 64);
-        }
-    }
 }

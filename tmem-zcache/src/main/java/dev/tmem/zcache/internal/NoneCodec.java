@@ -19,6 +19,11 @@ public final class NoneCodec extends PageCodec {
     }
 
     @Override
+    public boolean alwaysFullSize() {
+        return true;
+    }
+
+    @Override
     public int maxCompressedLength(int pageSize) {
         return Pages.checkPageSize(pageSize);
     }

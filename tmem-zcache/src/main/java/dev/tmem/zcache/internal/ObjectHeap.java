@@ -53,21 +53,14 @@ public final class ObjectHeap implements AutoCloseable {
         return HandleLayout.object(c, e);
     }
 
-    /** Reads a stored object in place; see {@link #read}. */
-    @FunctionalInterface
-    public interface Reader {
-        /** {@code stored} is valid only until this returns. */
-        void read(MemorySegment stored, long word1);
-    }
-
     /**
-     * Hands the object of {@code handle}, in place, with its entry word 1 to {@code reader}, which
-     * runs under its class's read lock: the bytes neither change nor move until it returns.
+     * Copies the object of {@code handle} to the start of {@code dst} (at least its length) and
+     * returns its entry word 1 (which holds the length); see {@link SizeClass#copyOut}.
      *
      * @throws IllegalStateException if {@code handle} is not a live object of this heap
      */
-    public void read(long handle, Reader reader) {
-        classOf(handle).read(HandleLayout.entry(handle), reader);
+    public long copyOut(long handle, MemorySegment dst) {
+        return classOf(handle).copyOut(HandleLayout.entry(handle), dst);
     }
 
     /** Entry word 1 of a live handle (read without a lock: see {@link EntryTable}). */

@@ -60,6 +60,14 @@ public abstract sealed class PageCodec implements Codec permits Lz4Codec, ZstdCo
     }
 
     /**
+     * Whether every output is exactly the page's size ({@code none}): a page is then known not to fit
+     * under a reject threshold below the page size without running the codec.
+     */
+    public boolean alwaysFullSize() {
+        return false;
+    }
+
+    /**
      * Compresses all of {@code page} into {@code dst} from index 0 (both at position 0, limit their
      * size; positions may be changed).
      *

@@ -71,18 +71,20 @@ public final class SizeClass {
     }
 
     /**
-     * Hands the stored bytes of entry {@code e}, in place, and its word 1 to {@code reader}, under the
-     * read lock: no one changes or moves them until it returns, and loads of the class run together.
+     * Copies the stored bytes of entry {@code e} to the start of {@code dst} under the read lock (no
+     * one changes or moves them meanwhile, and copies of the class run together) and returns its
+     * word 1, which holds their length. The caller checks and decodes the copy with no lock held.
      *
      * @throws IllegalStateException if {@code e} is not a live entry (a stale or foreign handle)
      */
-    void read(int e, ObjectHeap.Reader reader) {
+    long copyOut(int e, MemorySegment dst) {
         long stamp = lock.readLock();
         try {
             long w1 = liveWord1(e);
             long w0 = entries.word0(e);
-            Slab slab = slabs[EntryLayout.slab(w0)];
-            reader.read(slab.memory.asSlice((long) EntryLayout.slot(w0) * size, EntryLayout.length(w1)), w1);
+            MemorySegment.copy(slabs[EntryLayout.slab(w0)].memory, (long) EntryLayout.slot(w0) * size, dst, 0,
+                    EntryLayout.length(w1));
+            return w1;
         } finally {
             lock.unlockRead(stamp);
         }
