@@ -433,9 +433,6 @@ public final class Frontswap {
         Objects.requireNonNull(backend, "backend");
         lifecycleLock.lock();
         try {
-            if (backend.prefersWritethrough()) {
-                writethrough = true; // a backend that may lose pages (a remote server): keep every page in its area too
-            }
             Binding prev = current;
             if (prev != null && prev.backend == backend) {
                 throw new IllegalStateException("backend " + backend.name() + " is already registered with frontswap");
@@ -446,6 +443,11 @@ public final class Frontswap {
             Binding b = new Binding(backend);
             for (Area a : sortedAreas()) {
                 attach(a, b);
+            }
+            if (backend.prefersWritethrough()) {
+                // a backend that may lose pages (a remote server): keep every page in its area too.
+                // Set before publishing: a store reads it after entering the new binding.
+                writethrough = true;
             }
             current = b; // publish after replay
             return prev == null ? null : prev.backend;

@@ -325,6 +325,25 @@ class FrontswapRulesTest {
     }
 
     @Test
+    void aReplacementThatFails_leavesWritethroughAsItWas() {
+        FlakyBackend remoteLike = new FlakyBackend(local(64)) {
+            @Override
+            public boolean prefersWritethrough() {
+                return true;
+            }
+        };
+        fsw.register(backend);
+        fsw.init(0, (offset, page) -> {
+            throw new java.io.IOException("disk full");
+        });
+        assertThat(fsw.store(0, 1, seg(page(1)))).isTrue();
+        assertThatThrownBy(() -> fsw.register(remoteLike)).isInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(fsw.backend()).isSameAs(backend);
+        assertThat(fsw.writethrough()).as("nothing changed").isFalse();
+        fsw.invalidatePage(0, 1); // so that the tear-down's unregister has nothing to write back
+    }
+
+    @Test
     void largerSwapPages_work() {
         Frontswap big = new Frontswap(65536);
         big.register(backend);
