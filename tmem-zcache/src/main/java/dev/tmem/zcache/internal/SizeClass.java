@@ -14,11 +14,12 @@ import java.util.concurrent.locks.StampedLock;
  * and a quarter of its slots free, it moves objects from the emptiest slabs into the fullest ones
  * until no further slab can be emptied, and frees the empty slabs. An object's handle names its
  * entry, not its place, so a move only rewrites the entry's word 0: handles stay valid, and a reader
- * (who copies under the lock) sees either the old place or the new one, both complete.
+ * copies from the old place or the new one, each complete (a copy that raced the move is not
+ * validated and is made again under the lock).
  */
 public final class SizeClass {
 
-    /** Write mode for every change; read mode for {@link #read}, so loads of one class run together. */
+    /** Write mode for every change; optimistic reads, then read mode, for {@link #copyOut}. */
     final StampedLock lock = new StampedLock();
     final int index;
     final int size;
@@ -71,23 +72,47 @@ public final class SizeClass {
     }
 
     /**
-     * Copies the stored bytes of entry {@code e} to the start of {@code dst} under the read lock (no
-     * one changes or moves them meanwhile, and copies of the class run together) and returns its
-     * word 1, which holds their length. The caller checks and decodes the copy with no lock held.
+     * Copies the stored bytes of entry {@code e} to the start of {@code dst} and returns its word 1,
+     * which holds their length. The caller checks and decodes the copy with no lock held.
+     *
+     * <p>First optimistically ({@link StampedLock#tryOptimisticRead}): the copy writes no shared cache
+     * line, so loads on many threads do not contend on the lock word (under a server's load the read
+     * lock's CAS and its release took a quarter of the server's samples). A writer that changed the
+     * class meanwhile (a store into a reused slot, a move, a freed slab or chunk) fails the
+     * validation, or makes the racy reads throw (an index out of range, a slab gone, a closed
+     * chunk's memory: the FFM API checks every access); either way the copy is made again under the
+     * read lock, where nothing changes or moves the bytes.
      *
      * @throws IllegalStateException if {@code e} is not a live entry (a stale or foreign handle)
      */
     long copyOut(int e, MemorySegment dst) {
-        long stamp = lock.readLock();
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0L) {
+            try {
+                long w1 = entries.word1(e);
+                if (isLive(w1)) {
+                    copy(entries.word0(e), w1, dst);
+                    if (lock.validate(stamp)) {
+                        return w1;
+                    }
+                }
+            } catch (RuntimeException racedWithAWriter) {
+                // read again under the lock, below
+            }
+        }
+        stamp = lock.readLock();
         try {
             long w1 = liveWord1(e);
-            long w0 = entries.word0(e);
-            MemorySegment.copy(slabs[EntryLayout.slab(w0)].memory, (long) EntryLayout.slot(w0) * size, dst, 0,
-                    EntryLayout.length(w1));
+            copy(entries.word0(e), w1, dst);
             return w1;
         } finally {
             lock.unlockRead(stamp);
         }
+    }
+
+    private void copy(long w0, long w1, MemorySegment dst) {
+        MemorySegment.copy(slabs[EntryLayout.slab(w0)].memory, (long) EntryLayout.slot(w0) * size, dst, 0,
+                EntryLayout.length(w1));
     }
 
     /** The stored bytes of live entry {@code e}, in place (for tests that damage them). */
@@ -221,10 +246,14 @@ public final class SizeClass {
         objectsMoved++;
     }
 
+    private static boolean isLive(long w1) {
+        int kind = EntryLayout.kind(w1);
+        return kind == EntryLayout.KIND_COMPRESSED || kind == EntryLayout.KIND_RAW;
+    }
+
     private long liveWord1(int e) {
         long w1 = entries.inRange(e) ? entries.word1(e) : 0L;
-        int kind = EntryLayout.kind(w1);
-        if (kind != EntryLayout.KIND_COMPRESSED && kind != EntryLayout.KIND_RAW) {
+        if (!isLive(w1)) {
             throw new IllegalStateException("no page at entry " + e + " of size class " + index
                     + " (a freed or foreign handle)");
         }
