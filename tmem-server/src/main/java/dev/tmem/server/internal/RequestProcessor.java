@@ -90,11 +90,7 @@ public final class RequestProcessor {
             return switch (Op.of(h.op())) {
                 case HELLO -> hello(s, alloc, h, payload);
                 case NEW_POOL -> newPool(s, alloc, h, payload);
-                case DESTROY_POOL -> destroyPool(s, alloc, h, payload);
-                case PUT_PAGE -> putPage(s, alloc, h, payload);
-                case GET_PAGE -> getPage(s, alloc, h, payload);
-                case FLUSH_PAGE -> flushPage(s, alloc, h, payload);
-                case FLUSH_OBJECT -> flushObject(s, alloc, h, payload);
+                case DESTROY_POOL, PUT_PAGE, GET_PAGE, FLUSH_PAGE, FLUSH_OBJECT -> poolOp(s, alloc, h, payload);
                 case STATS -> stats(s, alloc, h, payload);
                 case PING -> ping(s, alloc, h, payload);
             };
@@ -151,7 +147,11 @@ public final class RequestProcessor {
         return answer(alloc, h.op(), Status.OK, h.tag(), id.value());
     }
 
-    private ByteBuf destroyPool(Session s, ByteBufAllocator alloc, RequestHeader h, ByteBuffer payload) {
+    /**
+     * The ops on a pool: the pool must be the client's (or a shared one it joined) and the payload
+     * what the op takes for the pool's page size; then the op runs.
+     */
+    private ByteBuf poolOp(Session s, ByteBufAllocator alloc, RequestHeader h, ByteBuffer payload) {
         PoolSpec spec = pool(s, h);
         if (spec == null) {
             return noPool(s, alloc, h);
@@ -160,19 +160,22 @@ public final class RequestProcessor {
         if (v != null) {
             return refuse(s, alloc, h, v);
         }
+        return switch (Op.of(h.op())) {
+            case DESTROY_POOL -> destroyPool(s, alloc, h);
+            case PUT_PAGE -> putPage(s, alloc, h, payload);
+            case GET_PAGE -> getPage(s, alloc, h, spec);
+            case FLUSH_PAGE -> flushPage(s, alloc, h);
+            case FLUSH_OBJECT -> flushObject(s, alloc, h);
+            default -> throw new IllegalArgumentException("op " + h.op() + " is not a pool op");
+        };
+    }
+
+    private ByteBuf destroyPool(Session s, ByteBufAllocator alloc, RequestHeader h) {
         long removed = client(s).destroyPool(PoolId.of(h.pool()));
         return answer(alloc, h.op(), Status.OK, h.tag(), saturate(removed));
     }
 
     private ByteBuf putPage(Session s, ByteBufAllocator alloc, RequestHeader h, ByteBuffer payload) {
-        PoolSpec spec = pool(s, h);
-        if (spec == null) {
-            return noPool(s, alloc, h);
-        }
-        Violation v = RequestDecoder.checkPayload(h, payload, spec.pageSize());
-        if (v != null) {
-            return refuse(s, alloc, h, v);
-        }
         boolean stored = client(s).putPage(PoolId.of(h.pool()), oid(h), h.indexAsLong(), MemorySegment.ofBuffer(payload));
         if (!stored) {
             return refuse(s, alloc, h, new Violation(Rule.NO_SPACE, "put of pool " + h.pool()));
@@ -180,15 +183,7 @@ public final class RequestProcessor {
         return answer(alloc, h.op(), Status.OK, h.tag(), 0);
     }
 
-    private ByteBuf getPage(Session s, ByteBufAllocator alloc, RequestHeader h, ByteBuffer payload) {
-        PoolSpec spec = pool(s, h);
-        if (spec == null) {
-            return noPool(s, alloc, h);
-        }
-        Violation v = RequestDecoder.checkPayload(h, payload, spec.pageSize());
-        if (v != null) {
-            return refuse(s, alloc, h, v);
-        }
+    private ByteBuf getPage(Session s, ByteBufAllocator alloc, RequestHeader h, PoolSpec spec) {
         int pageSize = spec.pageSize();
         ByteBuf out = alloc.directBuffer(ResponseLayout.HEADER_BYTES + pageSize);
         boolean success = false;
@@ -209,28 +204,12 @@ public final class RequestProcessor {
         }
     }
 
-    private ByteBuf flushPage(Session s, ByteBufAllocator alloc, RequestHeader h, ByteBuffer payload) {
-        PoolSpec spec = pool(s, h);
-        if (spec == null) {
-            return noPool(s, alloc, h);
-        }
-        Violation v = RequestDecoder.checkPayload(h, payload, spec.pageSize());
-        if (v != null) {
-            return refuse(s, alloc, h, v);
-        }
+    private ByteBuf flushPage(Session s, ByteBufAllocator alloc, RequestHeader h) {
         int removed = client(s).flushPage(PoolId.of(h.pool()), oid(h), h.indexAsLong());
         return answer(alloc, h.op(), Status.OK, h.tag(), removed);
     }
 
-    private ByteBuf flushObject(Session s, ByteBufAllocator alloc, RequestHeader h, ByteBuffer payload) {
-        PoolSpec spec = pool(s, h);
-        if (spec == null) {
-            return noPool(s, alloc, h);
-        }
-        Violation v = RequestDecoder.checkPayload(h, payload, spec.pageSize());
-        if (v != null) {
-            return refuse(s, alloc, h, v);
-        }
+    private ByteBuf flushObject(Session s, ByteBufAllocator alloc, RequestHeader h) {
         long removed = client(s).flushObject(PoolId.of(h.pool()), oid(h));
         return answer(alloc, h.op(), Status.OK, h.tag(), saturate(removed));
     }
