@@ -279,11 +279,20 @@ public final class RequestProcessor {
         return out;
     }
 
-    /** Writes the response header at index 0 and leaves the writer index after it. */
+    /**
+     * Writes the response header ({@link ResponseLayout}, big-endian as {@code ByteBuf} is) at index 0
+     * and leaves the writer index after it. Written field by field rather than through
+     * {@link ResponseEncoder}'s {@code ByteBuffer}: a NIO view of a pooled buffer is a new object per
+     * answer.
+     */
     private static void header(ByteBuf out, int op, Status status, int tag, int value, int payloadLength) {
-        ResponseEncoder.encodeHeader(out.internalNioBuffer(0, ResponseLayout.HEADER_BYTES), op, status, tag, value,
-                payloadLength);
-        out.writerIndex(ResponseLayout.HEADER_BYTES);
+        out.setInt(ResponseLayout.LENGTH_OFFSET, ResponseLayout.MIN_LENGTH + payloadLength)
+                .setByte(ResponseLayout.OP_OFFSET, op)
+                .setByte(ResponseLayout.STATUS_OFFSET, status.code())
+                .setShort(ResponseLayout.RESERVED_OFFSET, 0)
+                .setInt(ResponseLayout.TAG_OFFSET, tag)
+                .setInt(ResponseLayout.VALUE_OFFSET, value)
+                .writerIndex(ResponseLayout.HEADER_BYTES);
     }
 
     private static int saturate(long n) {
