@@ -61,12 +61,12 @@ public final class BenchReport {
         StringBuilder md = new StringBuilder();
         header(md, suites);
         List<BenchRow> peers = null;
-        for (String suite : List.of("peers", "zcache", "core", "")) {
+        for (String suite : List.of("peers", "server", "zcache", "core", "")) {
             for (var e : suites.entrySet()) {
                 String file = e.getKey() + ".json";
                 List<BenchRow> rows = e.getValue();
                 String rowsSuite = suiteOf(e.getKey(), rows);
-                boolean known = List.of("peers", "zcache", "core").contains(rowsSuite);
+                boolean known = List.of("peers", "server", "zcache", "core").contains(rowsSuite);
                 if (!(suite.isEmpty() ? !known : rowsSuite.equals(suite))) {
                     continue;
                 }
@@ -75,6 +75,7 @@ public final class BenchReport {
                         BenchReportSections.peers(md, file, rows, options, charts);
                         peers = peers == null ? rows : peers;
                     }
+                    case "server" -> BenchReportSections.server(md, file, rows, options, charts);
                     case "zcache" -> BenchReportSections.zcache(md, file, rows, options, charts);
                     case "core" -> BenchReportSections.core(md, file, rows, options, charts);
                     default -> BenchReportSections.generic(md, file, rows);
@@ -186,6 +187,7 @@ public final class BenchReport {
         return switch (suite) {
             case "core" -> "./tmem bench core" + (mode.equals("full") ? " --full" : "") + json;
             case "zcache" -> "./tmem bench zcache" + json;
+            case "server" -> "./tmem bench server" + (mode.equals("full") ? " --full" : "") + json;
             case "peers" -> "./tmem bench peers" + (mode.equals("quick") ? " --quick" : "") + json;
             default -> "# " + fileBase + ".json: rows of suite " + suite + ", which this report does not know";
         };

@@ -5,6 +5,7 @@ import static dev.tmem.bench.BenchReport.fmt;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -162,6 +163,36 @@ final class BenchReportSections {
                 md.append(fmt("\n%s: %,.0f pages held; metadata %.1f B/page; fill %,.0f puts/s\n", r.workload(),
                         PeersSummary.num(r, "pages"), PeersSummary.num(r, "meta_bytes_per_page"), r.opsPerS()));
             }
+        }
+        md.append('\n');
+    }
+
+    static void server(StringBuilder md, String file, List<BenchRow> rows, BenchReport.Options options,
+            List<Path> charts) throws IOException {
+        md.append("## tmem server beside memcached (`").append(file).append("`)\n\n");
+        md.append("Each server in a process of its own on 127.0.0.1 with the same memory; the load generator (in the")
+                .append(" bench's JVM, on the same two cores) keeps one pipelined connection per thread, 4 KiB values")
+                .append(" (real pages of the corpus when it is built). `tmem` is the server's default store (zcache,")
+                .append(" lz4: every set is compressed), `tmem-raw` the server with `--store raw`; the last column is")
+                .append(" each subject's ops/s over memcached's on the same workload.\n\n");
+        BenchCharts.Bars ops = new BenchCharts.Bars("tmem server vs memcached: ops/s", "workload",
+                "ops/s (all connections)");
+        Map<String, Double> memcached = new HashMap<>();
+        for (BenchRow r : rows) {
+            ops.add(r.subject(), r.workload(), r.opsPerS());
+            if (r.subject().equals("memcached")) {
+                memcached.put(r.workload(), r.opsPerS());
+            }
+        }
+        chart(md, ops, options, prefix(file, "server") + "-throughput.png", charts);
+        md.append("| subject | workload | threads | depth | ops/s | p50 us | p99 us | p99.9 us | over memcached |\n")
+                .append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (BenchRow r : rows) {
+            Double base = memcached.get(r.workload());
+            String over = base == null || r.subject().equals("memcached") ? "" : fmt("%.2fx", r.opsPerS() / base);
+            md.append(fmt("| %s | %s | %d | %.0f | %,.0f | %.1f | %.1f | %.1f | %s |\n", r.subject(), r.workload(),
+                    r.threads(), PeersSummary.num(r, "depth"), r.opsPerS(), PeersSummary.num(r, "p50_us"),
+                    PeersSummary.num(r, "p99_us"), PeersSummary.num(r, "p999_us"), over));
         }
         md.append('\n');
     }

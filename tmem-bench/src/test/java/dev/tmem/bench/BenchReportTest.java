@@ -82,17 +82,39 @@ class BenchReportTest {
         Path bench = Files.createDirectories(dir.resolve("target/bench"));
         BenchJson.write(List.of(new BenchRow("core", "tmem", "random-1GiB", 2, 900_000, Map.of("mode", "full"))),
                 bench.resolve("core-full.json"));
-        BenchJson.write(List.of(new BenchRow("server", "tmem", "get", 4, 123_456, Map.of())),
-                bench.resolve("server.json"));
+        BenchJson.write(List.of(new BenchRow("cluster", "tmem", "get", 4, 123_456, Map.of())),
+                bench.resolve("cluster.json"));
 
         BenchReport.Report report = BenchReport.run(BenchReport.Options.defaults(dir), quiet());
 
         String md = Files.readString(dir.resolve("docs/BENCHMARKS.md"));
         assertThat(md).contains("./tmem bench core --full --json target/bench/core-full.json",
                 "## The engine beside a bare copy (`core-full.json`)", "| tmem | random-1GiB | 2 | 900,000 |",
-                "## server.json", "| server | tmem | get | 4 | 123,456 |");
+                "## cluster.json", "| cluster | tmem | get | 4 | 123,456 |");
         assertThat(report.charts()).extracting(p -> p.getFileName().toString())
                 .containsExactly("core-full-throughput.png");
+    }
+
+    @Test
+    void serverRowsAreComparedWithMemcachedWorkloadByWorkload() throws Exception {
+        Path bench = Files.createDirectories(dir.resolve("target/bench"));
+        Map<String, Object> quick = Map.of("mode", "quick", "depth", 16, "p50_us", 100.0, "p99_us", 900.0,
+                "p999_us", 2000.0);
+        BenchJson.write(List.of(
+                new BenchRow("server", "tmem", "set10-get90", 2, 120_000, quick),
+                new BenchRow("server", "tmem", "set50-get50", 2, 60_000, quick),
+                new BenchRow("server", "memcached", "set10-get90", 2, 100_000, quick),
+                new BenchRow("server", "memcached", "set50-get50", 2, 80_000, quick)), bench.resolve("server.json"));
+
+        BenchReport.Report report = BenchReport.run(BenchReport.Options.defaults(dir), quiet());
+
+        String md = Files.readString(dir.resolve("docs/BENCHMARKS.md"));
+        assertThat(md).contains("./tmem bench server\n", "## tmem server beside memcached (`server.json`)",
+                "| tmem | set10-get90 | 2 | 16 | 120,000 | 100.0 | 900.0 | 2000.0 | 1.20x |",
+                "| tmem | set50-get50 | 2 | 16 | 60,000 | 100.0 | 900.0 | 2000.0 | 0.75x |",
+                "| memcached | set10-get90 | 2 | 16 | 100,000 | 100.0 | 900.0 | 2000.0 |  |");
+        assertThat(report.charts()).extracting(p -> p.getFileName().toString())
+                .containsExactly("server-throughput.png");
     }
 
     @Test

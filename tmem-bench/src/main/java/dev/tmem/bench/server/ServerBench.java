@@ -110,6 +110,7 @@ public final class ServerBench {
             extra.put("hit_ratio", r.gets() == 0 ? 0.0 : Math.round(1000.0 * r.hits() / r.gets()) / 1000.0);
             extra.put("depth", o.depth());
             extra.put("rss_bytes", server.residentBytes());
+            extra.put("mode", o.label());
             BenchRow row = new BenchRow("server", subject, workload, o.threads(), r.opsPerSecond(), extra);
             rows.add(row);
             out.printf(Locale.ROOT, "  %-12s %,12.0f ops/s  p50 %7.1f us  p99 %7.1f us  p99.9 %7.1f us  hits %.3f%n",
