@@ -26,7 +26,8 @@ import java.util.Arrays;
  *
  * <pre>
  *  leaf index cell (long)             bits 63..32: high half of the leaf's hash (its probe home
- *                                     and a fingerprint); bits 31..0: leaf ref + 1 (0: empty)
+ *                                     and a fingerprint); bit 31: the leaf has capacity 64 (its
+ *                                     entries are positional); bits 30..0: leaf ref + 1 (0: empty)
  *
  *  leaf (in leaf storage, 7 + 2 * capacity words)
  *  word        bits 63..32             bits 31..0
@@ -111,6 +112,8 @@ public final class PageTable {
     private static final int LEAF_CHUNK_MASK = LEAF_CHUNK - 1;
     private static final int FIRST_LEAF_CHUNK = 256;
     private static final long HI = 0xFFFF_FFFF_0000_0000L;
+    /** Leaf index cell flag: the leaf is of {@link #FULL_CLASS} (positional entries). */
+    private static final long FULL_CELL = 1L << 31;
 
     /**
      * Guards every field of this stripe: changes hold its write lock; reads hold it too, or run as
@@ -154,21 +157,23 @@ public final class PageTable {
      * Probing is bounded by the table's length, so it always returns.
      */
     public int findEntry(int poolSerial, long w0, long w1, long w2, long objectHash, int index) {
-        int ref = findLeaf(w0, w1, w2, leafHash(objectHash, index), leafKey(poolSerial, index));
-        if (ref == NIL) {
+        long cell = findLeafCell(w0, w1, w2, leafHash(objectHash, index), leafKey(poolSerial, index));
+        if (cell == 0) {
             return NIL;
         }
-        long[] c = leafChunks[ref >>> LEAF_CHUNK_SHIFT];
-        int b = ref & LEAF_CHUNK_MASK;
+        int ref = refOf(cell);
         int bit = index & LEAF_SPAN_MASK;
-        long bits = c[b + L_BITS];
+        long bits = leafChunks[ref >>> LEAF_CHUNK_SHIFT][(ref & LEAF_CHUNK_MASK) + L_BITS];
         if ((bits & (1L << bit)) == 0) {
             return NIL;
         }
-        // in a full-capacity leaf (the common case of dense objects) the entry's place does not
-        // depend on the bitmap, so its load can issue before the bitmap arrives
-        int e = (int) c[b + L_OBJ] == FULL_CLASS ? bit : Long.bitCount(bits & ((1L << bit) - 1));
-        return ref + HEADER + 2 * e;
+        if ((cell & FULL_CELL) != 0) {
+            // a positional leaf (the common case of dense objects), known from the cell: the
+            // entry's place depends on nothing read from the leaf, so the caller's load of the
+            // handle can issue together with the loads of the leaf's header
+            return ref + HEADER + 2 * bit;
+        }
+        return ref + HEADER + 2 * Long.bitCount(bits & ((1L << bit) - 1));
     }
 
     /** The store handle at an entry of {@link #findEntry}. */
@@ -193,6 +198,12 @@ public final class PageTable {
     }
 
     private int findLeaf(long w0, long w1, long w2, long hash, long key) {
+        long cell = findLeafCell(w0, w1, w2, hash, key);
+        return cell == 0 ? NIL : refOf(cell);
+    }
+
+    /** The index cell of the leaf with this key, or 0. */
+    private long findLeafCell(long w0, long w1, long w2, long hash, long key) {
         long[] table = leafIndex;
         int n = table.length;
         long fp = hash & HI;
@@ -200,18 +211,18 @@ public final class PageTable {
         for (int probes = 0; probes < n; probes++, i = next(i, n)) {
             long cell = table[i];
             if (cell == 0) {
-                return NIL;
+                return 0;
             }
             if ((cell & HI) == fp) {
-                int ref = (int) cell - 1;
+                int ref = refOf(cell);
                 long[] c = leafChunks[ref >>> LEAF_CHUNK_SHIFT];
                 int b = ref & LEAF_CHUNK_MASK;
                 if (c[b + L_KEY] == key && c[b + L_W0] == w0 && c[b + L_W1] == w1 && c[b + L_W2] == w2) {
-                    return ref;
+                    return cell;
                 }
             }
         }
-        return NIL;
+        return 0;
     }
 
     /** The slot of the object (pool, oid), or {@link #NIL}. Caller holds the lock. */
@@ -371,7 +382,7 @@ public final class PageTable {
             int p = (int) c[from + 1];
             pageChunks[p >>> CHUNK_SHIFT][(p & CHUNK_MASK) * PAGE_WORDS + BACK] = back(to, bit);
         }
-        replaceLeafCell(hash, ref, to);
+        replaceLeafCell(hash, ref, to, toFull);
         long ln = c[b + L_LINKS];
         int prev = prevOf(ln), next = nextOf(ln);
         if (prev == NIL) {
@@ -773,7 +784,7 @@ public final class PageTable {
         int chunk = leafTop >>> LEAF_CHUNK_SHIFT;
         int offset = leafTop & LEAF_CHUNK_MASK;
         if (chunk == leafChunks.length) { // no chunk yet at the top
-            if (chunk >= (1 << (31 - LEAF_CHUNK_SHIFT))) {
+            if (chunk >= (1 << (31 - LEAF_CHUNK_SHIFT)) - 1) { // refs + 1 stay below the cells' flag bit
                 throw new IllegalStateException("leaf storage of a stripe is full");
             }
             leafChunks = Arrays.copyOf(leafChunks, chunk + 1);
@@ -799,9 +810,10 @@ public final class PageTable {
     }
 
     // =========================================================================================
-    // Leaf index: cell = hash's high 32 bits | leaf ref + 1 (32 bits), 0 = empty
+    // Leaf index: cell = hash's high 32 bits | full flag (1 bit) | leaf ref + 1 (31 bits), 0 = empty
     // =========================================================================================
 
+    /** Inserts the cell of a new leaf (of class 0: not positional). */
     private static void insertLeafCell(long[] table, long hash, int ref) {
         int i = position(hash, table.length);
         while (table[i] != 0) {
@@ -810,20 +822,24 @@ public final class PageTable {
         table[i] = (hash & HI) | (ref + 1L);
     }
 
-    private void replaceLeafCell(long hash, int ref, int to) {
+    private void replaceLeafCell(long hash, int ref, int to, boolean full) {
         long[] table = leafIndex;
         int i = position(hash, table.length);
-        while ((int) table[i] != ref + 1) {
+        while (refOf(table[i]) != ref) {
             i = next(i, table.length);
         }
-        table[i] = (hash & HI) | (to + 1L);
+        table[i] = (hash & HI) | (full ? FULL_CELL : 0) | (to + 1L);
+    }
+
+    private static int refOf(long cell) {
+        return ((int) cell & ~(int) FULL_CELL) - 1;
     }
 
     /** Removes {@code ref}'s cell and shifts later cells of the probe run back (no tombstones). */
     private static void deleteLeafCell(long[] table, long hash, int ref) {
         int n = table.length;
         int i = position(hash, n);
-        while ((int) table[i] != ref + 1) {
+        while (refOf(table[i]) != ref) {
             i = next(i, n);
         }
         int hole = i;
