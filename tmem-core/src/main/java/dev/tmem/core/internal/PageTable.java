@@ -16,13 +16,17 @@ import java.util.Arrays;
  * {@code entry*} getters, which optimistic gets run under a read stamp they validate afterwards.
  * Plain (racy) reads of {@code int} and {@code long} array elements are safe in Java on 64-bit
  * VMs: at worst stale, never torn; a stale read may also index out of bounds, which the optimistic
- * caller treats as a failed validation.
+ * caller treats as a failed validation. A writer moves a leaf (when it changes capacity) by copying
+ * it to its new block before re-pointing its index cell, and frees the old block only then, so an
+ * optimistic reader finds the old or the new leaf, or fails its validation.
  *
  * <p><b>Lookup: leaves.</b> Pages are grouped by (pool, oid, index / 64) into <i>leaves</i>, and a
  * leaf is found directly by hashing that key in one open-addressing table of {@code long} cells,
  * which holds one cell per leaf (about one per 64 pages of a dense object) and so stays small enough
  * to be cache-resident. A lookup reads the cell, then the leaf's header and the entry: the store
- * handle is one hop from the index. Neither the object nor the page record is read on the way.
+ * handle is one hop from the index. Neither the object nor the page record is read on the way. In
+ * a leaf of capacity 64 (flagged in its cell) the entry's place follows from the cell alone, so
+ * the handle's load need not wait for the header's.
  *
  * <pre>
  *  leaf index cell (long)             bits 63..32: high half of the leaf's hash (its probe home
@@ -44,7 +48,7 @@ import java.util.Arrays;
  * ({@code e = i}); in smaller leaves they are packed in bit order ({@code e = bitCount(bitmap &
  * ((1 << i) - 1))}), so a leaf holding one page costs 9 words. A leaf that fills doubles its
  * capacity (it moves to a block of the next class); one that falls to a quarter full halves it.
- * Handle and client sit side by side so an in-place put reads one line for both.
+ * Handle and client sit side by side so an in-place put reads them from one cache line (mostly).
  *
  * <p><b>Leaf storage.</b> Leaves live in chunks of {@value #LEAF_CHUNK} words (the first chunk
  * starts small and doubles up to that); a <i>leaf ref</i> is {@code chunk << 16 | word offset}, a
