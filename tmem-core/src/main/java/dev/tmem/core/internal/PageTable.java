@@ -59,14 +59,16 @@ import java.util.Arrays;
  * leaf's entries do move): the engine's pin registry, LRU lists and sweeps hold slots.
  *
  * <pre>
- *  page record (3 words)                 object record (5 words)
+ *  page record (3 words)                 object record (1 word)
  *  word  bits 63..32     bits 31..0      word  bits 63..32    bits 31..0
- *   0    leaf ref        page bit (0..63) 0    oid word 0
- *         (-1L: free slot)                1    oid word 1
- *   1    lruPrev         lruNext          2    oid word 2
- *   2    LRU stamp       (unused)         3    pool serial    leaf count
- *                                         4    (unused)       first leaf ref
+ *   0    leaf ref        page bit (0..63) 0    leaf count     first leaf ref
+ *         (-1L: free slot)                     (0: free)      (free: next free slot)
+ *   1    lruPrev         lruNext
+ *   2    LRU stamp       (unused)
  * </pre>
+ *
+ * An object keeps no key of its own: while it is live it has a leaf, and its first leaf's header
+ * holds its pool and oid, which lookups by object (and its index table's rehashes) compare.
  *
  * {@code lruPrev} is {@link #NOT_LINKED} when the page is on no LRU list (persistent or pinned).
  * Objects are found through an open-addressing table of {@code int} cells: {@code slot + 1} in the
@@ -102,8 +104,8 @@ public final class PageTable {
     private static final int BACK = 0, LRU = 1, STAMP = 2;
     private static final long FREE = -1L;
     // object records
-    private static final int OBJECT_WORDS = 5;
-    private static final int W0 = 0, W1 = 1, W2 = 2, POOL_COUNT = 3, FIRST = 4;
+    private static final int OBJECT_WORDS = 1;
+    private static final long ONE_LEAF = 1L << 32;
     // leaves
     static final int LEAF_SPAN_SHIFT = 6;
     private static final int LEAF_SPAN_MASK = (1 << LEAF_SPAN_SHIFT) - 1;
@@ -241,10 +243,11 @@ public final class PageTable {
             }
             if ((cell & ~SLOT_MASK) == fp) {
                 int o = (cell & SLOT_MASK) - 1;
-                long[] r = objectChunks[o >>> CHUNK_SHIFT];
-                int b = (o & CHUNK_MASK) * OBJECT_WORDS;
-                if (r[b + W0] == w0 && r[b + W1] == w1 && r[b + W2] == w2
-                        && (int) (r[b + POOL_COUNT] >>> 32) == poolSerial) {
+                int first = (int) objectWord(o); // the object's key is its first leaf's
+                long[] c = leafChunks[first >>> LEAF_CHUNK_SHIFT];
+                int b = first & LEAF_CHUNK_MASK;
+                if (c[b + L_W0] == w0 && c[b + L_W1] == w1 && c[b + L_W2] == w2
+                        && (int) (c[b + L_KEY] >>> 32) == poolSerial) {
                     return o;
                 }
             }
@@ -315,7 +318,7 @@ public final class PageTable {
         }
         long[] o = objectChunks[obj >>> CHUNK_SHIFT];
         int ob = (obj & CHUNK_MASK) * OBJECT_WORDS;
-        int first = (int) o[ob + FIRST];
+        int first = (int) o[ob];
         int ref = allocLeaf(0);
         long[] c = leafChunks[ref >>> LEAF_CHUNK_SHIFT];
         int b = ref & LEAF_CHUNK_MASK;
@@ -329,8 +332,7 @@ public final class PageTable {
         if (first != NIL) {
             setLeafPrev(first, ref);
         }
-        o[ob + FIRST] = ref & 0xFFFF_FFFFL;
-        o[ob + POOL_COUNT]++;
+        o[ob] = ((o[ob] & HI) + ONE_LEAF) | (ref & 0xFFFF_FFFFL);
         leaves++;
         if (leaves > leafIndex.length * MAX_LOAD) {
             leafIndex = rehashLeaves(leafIndex, grownSize(leaves));
@@ -348,12 +350,8 @@ public final class PageTable {
         int o = objectFree;
         long[] r = objectChunks[o >>> CHUNK_SHIFT];
         int b = (o & CHUNK_MASK) * OBJECT_WORDS;
-        objectFree = (int) r[b + FIRST];
-        r[b + W0] = w0;
-        r[b + W1] = w1;
-        r[b + W2] = w2;
-        r[b + POOL_COUNT] = (long) poolSerial << 32;
-        r[b + FIRST] = NIL & 0xFFFF_FFFFL;
+        objectFree = (int) r[b];
+        r[b] = NIL & 0xFFFF_FFFFL; // no leaf yet: the caller links the first one before anything reads the key
         objects++;
         if (objects > objectIndex.length * MAX_LOAD) {
             objectIndex = rehashObjects(objectIndex, grownSize(objects));
@@ -391,7 +389,9 @@ public final class PageTable {
         int prev = prevOf(ln), next = nextOf(ln);
         if (prev == NIL) {
             int obj = (int) (c[b + L_OBJ] >>> 32);
-            objectChunks[obj >>> CHUNK_SHIFT][(obj & CHUNK_MASK) * OBJECT_WORDS + FIRST] = to & 0xFFFF_FFFFL;
+            long[] o = objectChunks[obj >>> CHUNK_SHIFT];
+            int ob = (obj & CHUNK_MASK) * OBJECT_WORDS;
+            o[ob] = (o[ob] & HI) | (to & 0xFFFF_FFFFL);
         } else {
             setLeafNext(prev, to);
         }
@@ -489,7 +489,8 @@ public final class PageTable {
     private void freeLeaf(int ref) {
         long[] c = leafChunks[ref >>> LEAF_CHUNK_SHIFT];
         int b = ref & LEAF_CHUNK_MASK;
-        deleteLeafCell(leafIndex, leafHashOf(c, b), ref);
+        long ohash = objectHashOfLeaf(c, b);
+        deleteLeafCell(leafIndex, leafHash(ohash, (int) c[b + L_KEY] << LEAF_SPAN_SHIFT), ref);
         leaves--;
         int obj = (int) (c[b + L_OBJ] >>> 32);
         long[] o = objectChunks[obj >>> CHUNK_SHIFT];
@@ -497,32 +498,32 @@ public final class PageTable {
         long ln = c[b + L_LINKS];
         int prev = prevOf(ln), next = nextOf(ln);
         if (prev == NIL) {
-            o[ob + FIRST] = next & 0xFFFF_FFFFL;
+            o[ob] = (o[ob] & HI) | (next & 0xFFFF_FFFFL);
         } else {
             setLeafNext(prev, next);
         }
         if (next != NIL) {
             setLeafPrev(next, prev);
         }
-        if ((int) --o[ob + POOL_COUNT] == 0) {
-            freeObject(obj);
+        o[ob] -= ONE_LEAF;
+        if ((o[ob] >>> 32) == 0) {
+            freeObject(obj, ohash); // its key went with its last leaf: the hash comes from here
         }
         freeBlock(ref, (int) c[b + L_OBJ]);
     }
 
-    private void freeObject(int o) {
-        deleteObjectCell(objectIndex, objectHashOfSlot(o), o);
+    private void freeObject(int o, long objectHash) {
+        deleteObjectCell(objectIndex, objectHash, o);
         long[] r = objectChunks[o >>> CHUNK_SHIFT];
         int b = (o & CHUNK_MASK) * OBJECT_WORDS;
-        r[b + POOL_COUNT] = 0;
-        r[b + FIRST] = objectFree & 0xFFFF_FFFFL;
+        r[b] = objectFree & 0xFFFF_FFFFL; // leaf count 0: free
         objectFree = o;
         objects--;
     }
 
     /** The first page of the object, or {@link #NIL}; iterate with {@link #nextInObject}. */
     public int firstPageOf(int obj) {
-        return firstPageOfLeaf((int) objectChunks[obj >>> CHUNK_SHIFT][(obj & CHUNK_MASK) * OBJECT_WORDS + FIRST]);
+        return firstPageOfLeaf((int) objectWord(obj));
     }
 
     /**
@@ -561,8 +562,8 @@ public final class PageTable {
         int[] found = new int[8];
         int n = 0;
         for (int o = 0; o < objectCapacity; o++) {
-            long pc = objectChunks[o >>> CHUNK_SHIFT][(o & CHUNK_MASK) * OBJECT_WORDS + POOL_COUNT];
-            if ((int) pc > 0 && (int) (pc >>> 32) == poolSerial) {
+            long word = objectWord(o);
+            if ((word >>> 32) > 0 && poolOfLeaf((int) word) == poolSerial) {
                 if (n == found.length) {
                     found = Arrays.copyOf(found, n * 2);
                 }
@@ -759,12 +760,12 @@ public final class PageTable {
         return grown;
     }
 
-    /** Adds a chunk of free object records at slot {@code base}, linked through FIRST. */
+    /** Adds a chunk of free object records at slot {@code base}, linked through their first-leaf half. */
     private static long[][] growObjects(long[][] chunks, int base, int tail) {
         long[][] grown = Arrays.copyOf(chunks, chunks.length + 1);
         long[] r = new long[CHUNK * OBJECT_WORDS];
         for (int k = 0; k < CHUNK; k++) {
-            r[k * OBJECT_WORDS + FIRST] = (k < CHUNK - 1 ? base + k + 1 : tail) & 0xFFFF_FFFFL;
+            r[k * OBJECT_WORDS] = (k < CHUNK - 1 ? base + k + 1 : tail) & 0xFFFF_FFFFL;
         }
         grown[chunks.length] = r;
         return grown;
@@ -872,9 +873,16 @@ public final class PageTable {
     }
 
     private long leafHashOf(long[] c, int b) {
-        long key = c[b + L_KEY];
-        long ohash = objectHash((int) (key >>> 32), c[b + L_W0], c[b + L_W1], c[b + L_W2]);
-        return leafHash(ohash, (int) key << LEAF_SPAN_SHIFT);
+        return leafHash(objectHashOfLeaf(c, b), (int) c[b + L_KEY] << LEAF_SPAN_SHIFT);
+    }
+
+    /** The hash of the object of the leaf at {@code c[b]}. */
+    private static long objectHashOfLeaf(long[] c, int b) {
+        return objectHash((int) (c[b + L_KEY] >>> 32), c[b + L_W0], c[b + L_W1], c[b + L_W2]);
+    }
+
+    private int poolOfLeaf(int ref) {
+        return (int) (leafChunks[ref >>> LEAF_CHUNK_SHIFT][(ref & LEAF_CHUNK_MASK) + L_KEY] >>> 32);
     }
 
     /** The leaf's key word: pool serial and the page index's span (index / 64). */
@@ -891,10 +899,15 @@ public final class PageTable {
     // Object index: cell = fingerprint (8 bits) | slot + 1 (24 bits), 0 = empty
     // =========================================================================================
 
+    /** The object's word: leaf count (high half), first leaf ref (low half; the free link when free). */
+    private long objectWord(int o) {
+        return objectChunks[o >>> CHUNK_SHIFT][(o & CHUNK_MASK) * OBJECT_WORDS];
+    }
+
+    /** The hash of a live object, from the key of its first leaf. */
     private long objectHashOfSlot(int o) {
-        long[] r = objectChunks[o >>> CHUNK_SHIFT];
-        int b = (o & CHUNK_MASK) * OBJECT_WORDS;
-        return objectHash((int) (r[b + POOL_COUNT] >>> 32), r[b + W0], r[b + W1], r[b + W2]);
+        int first = (int) objectWord(o);
+        return objectHashOfLeaf(leafChunks[first >>> LEAF_CHUNK_SHIFT], first & LEAF_CHUNK_MASK);
     }
 
     private static void insertObjectCell(int[] table, long hash, int slot) {
