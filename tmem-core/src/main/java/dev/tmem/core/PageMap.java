@@ -175,15 +175,17 @@ final class PageMap {
         long ws = t.lock.writeLock();
         try {
             checkLive(client, pool);
-            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
-            if (p == NIL || t.client(p) != client.number) {
+            // the leaf entry holds handle and client side by side: a persistent page's record is not read
+            int e = t.findEntry(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            if (e == NIL || t.entryClient(e) != client.number) {
                 return false;
             }
-            long h = t.handle(p);
+            long h = t.entryHandle(e);
             if ((!pinned[s].isEmpty() && pinned[s].containsKey(h)) || !store.overwrite(h, page)) {
                 return false;
             }
-            if (t.lruLinked(p)) {
+            int p;
+            if (!pool.persistent && t.lruLinked(p = t.entrySlot(e))) { // only ephemeral pages are on LRU lists
                 t.lruUnlink(p);
                 t.lruLinkHead(p, clock.incrementAndGet());
             }
@@ -392,18 +394,19 @@ final class PageMap {
         long ws = t.lock.writeLock();
         try {
             checkLive(client, pool);
-            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
-            if (p == NIL) {
+            int e = t.findEntry(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            if (e == NIL) {
                 if (optimistic == RETRY_CLOBBERED) {
                     dst.fill((byte) 0); // never leave bytes read from a slot that was being changed
                 }
                 client.failedGets.increment();
                 return false;
             }
-            store.load(t.handle(p), dst);
+            store.load(t.entryHandle(e), dst); // changes nothing in the table: e stays valid
+            int p = t.entrySlot(e);
             if (pool.exclusiveHits || (pool.persistent && exclusive)) {
                 removePage(s, t, p, pool.persistent);
-            } else if (t.lruLinked(p)) { // a shared ephemeral hit refreshes the page
+            } else if (!pool.persistent && t.lruLinked(p)) { // a shared ephemeral hit refreshes the page
                 t.lruUnlink(p);
                 t.lruLinkHead(p, clock.incrementAndGet());
             }
@@ -427,8 +430,8 @@ final class PageMap {
         }
         boolean copied = false;
         try {
-            int p = t.findPage(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
-            long h = p == NIL ? PageStore.NO_HANDLE : t.handle(p);
+            int e = t.findEntry(pool.serial, oid.w0(), oid.w1(), oid.w2(), ohash, index);
+            long h = e == NIL ? PageStore.NO_HANDLE : t.entryHandle(e);
             if (!t.lock.validate(stamp)) {
                 return RETRY;
             }
