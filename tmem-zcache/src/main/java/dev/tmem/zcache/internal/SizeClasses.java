@@ -36,6 +36,8 @@ public final class SizeClasses {
     public static final int MAX_SLAB_UNITS = 64;
 
     private static final double MAX_TAIL_WASTE = 0.02;
+    /** Objects in a slab of a page-size class, where {@link #MAX_SLAB_UNITS} allows. */
+    private static final int PAGE_SLAB_OBJECTS = 8;
     private static final int SPACING_DIVISOR = 32;
 
     private static final int[] SIZES;
@@ -66,7 +68,7 @@ public final class SizeClasses {
         for (int i = 0; i < n; i++) {
             int size = sizes.get(i);
             SIZES[i] = size;
-            UNITS[i] = bestUnits(size);
+            UNITS[i] = size % UNIT == 0 ? pageSlabUnits(size) : bestUnits(size);
             OBJECTS[i] = (int) ((long) UNITS[i] * UNIT / size);
         }
         BY_EIGHTHS = new short[(MAX_SIZE >>> 3) + 1];
@@ -126,6 +128,17 @@ public final class SizeClasses {
             }
         }
         return best; // nothing fits within 2%: the least wasteful size of the step
+    }
+
+    /**
+     * Units of a slab of a page-size class (4, 8, ... 64 KiB: the raw pages, of the {@code none}
+     * codec or incompressible under any other): {@value #PAGE_SLAB_OBJECTS} objects where that fits in
+     * {@link #MAX_SLAB_UNITS}. One object per slab would cost a slab's metadata per page and a slab
+     * made and freed (with its chunk units) on every put and free of such a page.
+     */
+    private static int pageSlabUnits(int size) {
+        int perObject = size / UNIT;
+        return Math.max(perObject, Math.min(MAX_SLAB_UNITS, PAGE_SLAB_OBJECTS * perObject) / perObject * perObject);
     }
 
     /** The fewest units whose slab wastes at most 2% in its tail, else the least wasteful. */

@@ -47,6 +47,9 @@ class SizeClassesTest {
             assertThat(SizeClasses.size(c)).isEqualTo(page);
             assertThat((long) SizeClasses.objectsPerSlab(c) * page)
                     .isEqualTo((long) SizeClasses.slabUnits(c) * SizeClasses.UNIT);
+            // raw pages share slabs: eight a slab, or as many as the largest slab holds
+            assertThat(SizeClasses.objectsPerSlab(c))
+                    .isEqualTo(Math.min(8, SizeClasses.MAX_SLAB_UNITS * SizeClasses.UNIT / page));
         }
     }
 
