@@ -15,16 +15,13 @@ public final class ResponseEncoder {
      * @param payloadLength the bytes that will follow the header
      */
     public static void encodeHeader(ByteBuffer dst, int op, Status status, int tag, int value, int payloadLength) {
-        if (payloadLength < 0 || payloadLength > ResponseLayout.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("payloadLength must be 0 to " + ResponseLayout.MAX_PAYLOAD
-                    + ", was " + payloadLength);
-        }
+        int length = ResponseLayout.lengthField(payloadLength);
         ByteBuffer b = RequestDecoder.bigEndian(dst);
         int at = dst.position();
         if (dst.limit() - at < ResponseLayout.HEADER_BYTES) {
             throw new java.nio.BufferOverflowException();
         }
-        b.putInt(at + ResponseLayout.LENGTH_OFFSET, ResponseLayout.MIN_LENGTH + payloadLength)
+        b.putInt(at + ResponseLayout.LENGTH_OFFSET, length)
                 .put(at + ResponseLayout.OP_OFFSET, (byte) op)
                 .put(at + ResponseLayout.STATUS_OFFSET, (byte) status.code())
                 .putShort(at + ResponseLayout.RESERVED_OFFSET, (short) 0)

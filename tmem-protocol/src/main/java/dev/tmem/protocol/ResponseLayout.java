@@ -42,4 +42,16 @@ public final class ResponseLayout {
     public static final int MAX_LENGTH = MIN_LENGTH + MAX_PAYLOAD;
 
     private ResponseLayout() {}
+
+    /**
+     * The length field of a response with {@code payloadLength} bytes of payload.
+     *
+     * @throws IllegalArgumentException unless the payload is 0 to {@link #MAX_PAYLOAD} bytes
+     */
+    public static int lengthField(int payloadLength) {
+        if (payloadLength < 0 || payloadLength > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("payloadLength must be 0 to " + MAX_PAYLOAD + ", was " + payloadLength);
+        }
+        return MIN_LENGTH + payloadLength;
+    }
 }

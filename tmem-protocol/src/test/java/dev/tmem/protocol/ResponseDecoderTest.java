@@ -40,6 +40,12 @@ class ResponseDecoderTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ResponseEncoder.encodeHeader(ByteBuffer.allocate(15), 0, Status.OK, 0, 0, 0))
                 .isInstanceOf(java.nio.BufferOverflowException.class);
+        // the check the server's own header writer shares
+        assertThat(ResponseLayout.lengthField(0)).isEqualTo(12);
+        assertThat(ResponseLayout.lengthField(65536)).isEqualTo(65548);
+        assertThatThrownBy(() -> ResponseLayout.lengthField(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("payloadLength");
+        assertThatThrownBy(() -> ResponseLayout.lengthField(65537)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

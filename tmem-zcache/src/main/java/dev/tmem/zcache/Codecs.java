@@ -2,8 +2,8 @@ package dev.tmem.zcache;
 
 import dev.tmem.zcache.internal.DeflateCodec;
 import dev.tmem.zcache.internal.Lz4Codec;
-import dev.tmem.zcache.internal.PageCodec;
 import dev.tmem.zcache.internal.NoneCodec;
+import dev.tmem.zcache.internal.PageCodec;
 import dev.tmem.zcache.internal.ZstdCodec;
 import java.util.List;
 import java.util.Map;

@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * which copies it into a slot of its size class under that class's lock. Pages whose codec has no
  * checksum of its own (lz4, none) and raw pages carry a CRC-32C of their stored bytes.
  *
- * <p><b>A get.</b> The stored bytes are copied into the thread's {@link PageBuffers} under the read
- * lock of their size class (copies of a class run together, and no store, free or compaction of that
- * class changes or moves the bytes meanwhile), then checked and decompressed (or copied) into the
- * caller's page with no lock held. Corrupt bytes throw {@link CorruptPageException}; they are never
+ * <p><b>A get.</b> The stored bytes are copied into the thread's {@link PageBuffers} under an
+ * optimistic read of their size class's lock, validated (a copy that raced a store, free or
+ * compaction of that class is made again under the read lock), then checked and decompressed (or
+ * copied) into the caller's page with no lock held. Corrupt bytes throw {@link CorruptPageException}; they are never
  * returned as a page. Neither path allocates on the Java heap.
  *
  * <p><b>Memory.</b> {@link #reservedBytes()} ({@code bytes_used}) is every chunk held, free space in

@@ -286,7 +286,7 @@ public final class RequestProcessor {
      * answer.
      */
     private static void header(ByteBuf out, int op, Status status, int tag, int value, int payloadLength) {
-        out.setInt(ResponseLayout.LENGTH_OFFSET, ResponseLayout.MIN_LENGTH + payloadLength)
+        out.setInt(ResponseLayout.LENGTH_OFFSET, ResponseLayout.lengthField(payloadLength))
                 .setByte(ResponseLayout.OP_OFFSET, op)
                 .setByte(ResponseLayout.STATUS_OFFSET, status.code())
                 .setShort(ResponseLayout.RESERVED_OFFSET, 0)

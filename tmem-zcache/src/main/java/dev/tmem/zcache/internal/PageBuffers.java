@@ -68,10 +68,7 @@ public final class PageBuffers {
      * @throws CorruptPageException if they do not decode to exactly one page
      */
     public void decompress(PageCodec codec, int length, int pageSize) {
-        if (length > codec.maxCompressedLength(pageSize)) {
-            throw codec.corrupt("compressed length " + length + " is over the bound for a page of " + pageSize
-                    + " bytes, " + codec.maxCompressedLength(pageSize));
-        }
+        codec.checkCompressedLength(length, pageSize);
         inBuffer.clear().limit(length);
         outBuffer.clear().limit(pageSize);
         codec.decompress(inBuffer, outBuffer);

@@ -31,10 +31,7 @@ public abstract sealed class PageCodec implements Codec permits Lz4Codec, ZstdCo
     public final void decompress(MemorySegment src, MemorySegment page) {
         int size = Pages.checkPageSize(page.byteSize());
         Pages.checkWritable(page, "page");
-        if (src.byteSize() > maxCompressedLength(size)) {
-            throw corrupt("compressed length " + src.byteSize() + " is over the bound for a page of " + size
-                    + " bytes, " + maxCompressedLength(size));
-        }
+        checkCompressedLength(src.byteSize(), size);
         ByteBuffer in = Pages.buffer(src);
         ByteBuffer out = Pages.buffer(page);
         if (in == null || out == null) {
@@ -57,6 +54,14 @@ public abstract sealed class PageCodec implements Codec permits Lz4Codec, ZstdCo
         MemorySegment out = MemorySegment.ofArray(new byte[(int) page.byteSize()]);
         decompress(MemorySegment.ofArray(src.toArray(ValueLayout.JAVA_BYTE)).asByteBuffer(), out.asByteBuffer());
         MemorySegment.copy(out, 0, page, 0, page.byteSize());
+    }
+
+    /** Stored bytes longer than this codec's bound for the page size cannot be its output: corrupt. */
+    final void checkCompressedLength(long length, int pageSize) {
+        if (length > maxCompressedLength(pageSize)) {
+            throw corrupt("compressed length " + length + " is over the bound for a page of " + pageSize
+                    + " bytes, " + maxCompressedLength(pageSize));
+        }
     }
 
     /**

@@ -138,7 +138,7 @@ public final class SizeClasses {
      */
     private static int pageSlabUnits(int size) {
         int perObject = size / UNIT;
-        return Math.max(perObject, Math.min(MAX_SLAB_UNITS, PAGE_SLAB_OBJECTS * perObject) / perObject * perObject);
+        return perObject * Math.min(PAGE_SLAB_OBJECTS, MAX_SLAB_UNITS / perObject);
     }
 
     /** The fewest units whose slab wastes at most 2% in its tail, else the least wasteful. */
